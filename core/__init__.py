@@ -1,0 +1,1 @@
+"""Concejo kernel: tenants, identity, documents, signing, jobs and the plugin system."""

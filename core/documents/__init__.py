@@ -1,0 +1,1 @@
+"""Documents: blob store, document records, ENI metadata, CSV codes, PDF generation."""

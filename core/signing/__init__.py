@@ -1,0 +1,1 @@
+"""Electronic signature: PAdES signing, signer backends, stamps, validation, flows."""

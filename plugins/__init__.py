@@ -1,0 +1,1 @@
+"""Built-in Concejo plugins, one folder each."""

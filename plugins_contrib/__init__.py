@@ -1,0 +1,1 @@
+"""Province- or vendor-specific plugins, same shape as the built-in ones."""
