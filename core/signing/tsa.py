@@ -1,0 +1,212 @@
+"""RFC 3161 time stamping: a client by URL and a small loopback TSA server for tests and dev.
+
+``TsaClient`` posts ``application/timestamp-query`` requests synchronously (stdlib HTTP, no
+event loop), checks status, nonce and message imprint, and returns the token DER. It is also
+a pyHanko ``TimeStamper``, so pyHanko's own signer and validator can use it.
+
+``TsaServer`` answers on 127.0.0.1 only, signing TSTInfo with the TSA key of the dev PKI
+(EKU timeStamping). The key is parsed once and the CMS template built once, so a token costs
+one RSA signature. It is a development tool, not a qualified TSA.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import http.client
+import secrets
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError, handle_tsp_response
+
+from .cms import CmsTemplate, tlv
+from .devpki import DevPki, load_asn1_certificate, load_private_key
+
+QUERY_TYPE = "application/timestamp-query"
+REPLY_TYPE = "application/timestamp-reply"
+# Policy OID under the UUID arc 2.25 (no registration needed): "Concejo development TSA".
+DEV_TSA_POLICY = "2.25.238206524595424417364917003591012262233"
+_MAX_REQUEST = 64 * 1024
+
+
+class TsaClient(TimeStamper):
+    """RFC 3161 client for a TSA reachable by HTTP(S) URL (SHA-256 imprints)."""
+
+    def __init__(self, url: str, *, timeout: float = 10.0, headers: dict[str, str] | None = None):
+        super().__init__(include_nonce=True)
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an HTTP(S) TSA URL: {url!r}")
+        self.url = url
+        self.timeout = timeout
+        self.headers = {**(headers or {}), "Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
+        self._parts = parts
+        self.largest_token = 0  # bytes; lets the signer size its placeholder from experience
+
+    def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """POST one request and parse the response (synchronous)."""
+        parts = self._parts
+        conn_class = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        conn = conn_class(parts.hostname, parts.port, timeout=self.timeout)
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        try:
+            conn.request("POST", path, body=req.dump(), headers=self.headers)
+            resp = conn.getresponse()
+            body = resp.read()
+        except OSError as exc:
+            raise TimestampRequestError(f"TSA {self.url} unreachable: {exc}") from exc
+        finally:
+            conn.close()
+        if resp.status != 200 or resp.getheader("Content-Type") != REPLY_TYPE:
+            raise TimestampRequestError(f"TSA {self.url} answered HTTP {resp.status}")
+        try:
+            return tsp.TimeStampResp.load(body)
+        except ValueError as exc:
+            raise TimestampRequestError(f"TSA {self.url} sent a malformed reply") from exc
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return await asyncio.to_thread(self.request_tsa_response, req)
+
+    def timestamp_token(self, message_digest: bytes) -> bytes:
+        """DER ContentInfo of a time-stamp token over a SHA-256 ``message_digest``."""
+        nonce, req = self.request_cms(message_digest, "sha256")
+        token = handle_tsp_response(self.request_tsa_response(req), nonce)
+        imprint = token["content"]["encap_content_info"]["content"].parsed["message_imprint"]
+        if imprint["hashed_message"].native != message_digest:
+            raise TimestampRequestError(f"TSA {self.url} stamped a different message imprint")
+        der = token.dump()
+        self.largest_token = max(self.largest_token, len(der))
+        return der
+
+
+class _Responder:
+    """Builds granted TimeStampResp for requests; thread-safe (no shared mutable state)."""
+
+    def __init__(
+        self,
+        certificate: asn1_x509.Certificate,
+        key: rsa.RSAPrivateKey,
+        chain: list[asn1_x509.Certificate],
+    ) -> None:
+        self.certificate = certificate
+        self._key = key
+        self._template = CmsTemplate(certificate, chain, content_type="tst_info")
+        self._tsa_name = asn1_x509.GeneralName({"directory_name": certificate.subject})
+
+    def respond(self, body: bytes) -> bytes:
+        try:
+            req = tsp.TimeStampReq.load(body)
+            imprint = req["message_imprint"]
+            algorithm = imprint["hash_algorithm"]["algorithm"].native
+            digest = imprint["hashed_message"].native
+            nonce = req["nonce"].native
+        except (ValueError, KeyError, TypeError):
+            return self._reject("bad_data_format")
+        if algorithm not in ("sha256", "sha384", "sha512"):
+            return self._reject("bad_alg")
+        if len(digest) != hashlib.new(algorithm).digest_size:
+            return self._reject("bad_data_format")
+        info = {
+            "version": "v1",
+            "policy": DEV_TSA_POLICY,
+            "message_imprint": {
+                "hash_algorithm": {"algorithm": algorithm},
+                "hashed_message": digest,
+            },
+            "serial_number": secrets.randbits(63),
+            "gen_time": dt.datetime.now(dt.UTC),
+            "accuracy": {"seconds": 1},
+            "tsa": self._tsa_name,
+        }
+        if nonce is not None:
+            info["nonce"] = nonce
+        tst_info = tsp.TSTInfo(info).dump()
+        attrs = self._template.signed_attributes(hashlib.sha256(tst_info).digest())
+        signature = self._key.sign(attrs, padding.PKCS1v15(), hashes.SHA256())
+        token = self._template.signed_data(attrs, signature, content=tst_info)
+        status = tsp.PKIStatusInfo({"status": "granted"}).dump()
+        return tlv(0x30, status + token)  # TimeStampResp, token spliced in as DER
+
+    @staticmethod
+    def _reject(reason: str) -> bytes:
+        status = tsp.PKIStatusInfo({"status": "rejection", "fail_info": {reason}})
+        return tsp.TimeStampResp({"status": status}).dump()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    responder: ClassVar[_Responder]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if self.headers.get("Content-Type") != QUERY_TYPE or not 0 < length <= _MAX_REQUEST:
+            self.send_error(415 if length else 400)
+            return
+        reply = self.responder.respond(self.rfile.read(length))
+        self.send_response(200)
+        self.send_header("Content-Type", REPLY_TYPE)
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet in tests
+        return
+
+
+class TsaServer:
+    """A loopback RFC 3161 TSA in a background thread; use as a context manager."""
+
+    def __init__(
+        self,
+        certificate: asn1_x509.Certificate,
+        key: rsa.RSAPrivateKey,
+        chain: list[asn1_x509.Certificate] | None = None,
+        port: int = 0,
+    ) -> None:
+        responder = _Responder(certificate, key, chain or [])
+        handler = type("TsaHandler", (_Handler,), {"responder": responder})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @classmethod
+    def from_dev_pki(cls, pki: DevPki, port: int = 0) -> TsaServer:
+        """The TSA of a development PKI made by ``make_dev_pki``."""
+        return cls(
+            load_asn1_certificate(pki.tsa_cert),
+            load_private_key(pki.tsa_key, pki.password),
+            [load_asn1_certificate(pki.intermediate_cert)],
+            port=port,
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/tsa"
+
+    def start(self) -> TsaServer:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+    def __enter__(self) -> TsaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
