@@ -74,13 +74,21 @@ def _same_day_months_later(start: dt.date, months: int) -> dt.date:
 class PresentacionRegistro(msgspec.Struct, frozen=True, kw_only=True):
     """When a presentation happened and when it counts for plazos (art. 31.2.b).
 
-    Both datetimes are in the seat's zone. Sorting by ``(official_at, received_at)`` gives
-    the order of art. 31.2.b: documents presented on a non-working day keep their order
-    among themselves and precede those presented on the working day after.
+    Both datetimes are in the seat's zone. Sort presentations with `sort_key`, not by the
+    datetimes themselves: Python compares datetimes of one zone by wall time, which
+    misorders the repeated hour of the October DST change.
     """
 
     received_at: dt.datetime
     official_at: dt.datetime
+
+    def sort_key(self) -> tuple[dt.datetime, dt.datetime]:
+        """Order of art. 31.2.b: by official time, then by the instant of reception.
+
+        Documents presented on a non-working day keep their order among themselves and
+        precede those presented on the working day after.
+        """
+        return self.official_at.astimezone(dt.UTC), self.received_at.astimezone(dt.UTC)
 
     @property
     def moved(self) -> bool:
