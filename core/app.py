@@ -1,0 +1,168 @@
+"""``create_app(settings)``: one Litestar app with three faces and the JSON API.
+
+Plugin routes are mounted under their face and prefix, with the plugin name in ``opt`` so
+the request guard can answer 404 for tenants that have not enabled it:
+
+- staff backoffice: ``/<tenant>/<plugin>/…``
+- public sede electrónica: ``/sede/<tenant>/<plugin>/…``
+- JSON API: ``/api/v1/<tenant>/<plugin>/…`` (OpenAPI at ``/schema``)
+- diputación console: ``/diputacion/<plugin>/…``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from core.kernel import Kernel, boot
+from core.settings import Settings, load_settings
+from core.tenancy.context import tenant_by_host
+from core.tenancy.services import RESERVED_SLUGS
+from core.web import i18n
+from core.web.errors import handle_exception
+from core.web.guards import request_guard
+from core.web.routes import KERNEL_ROUTES
+
+WEB_DIR = Path(__file__).parent / "web"
+FACES = {
+    "staff": "/{tenant_slug:str}/%s",
+    "sede": "/sede/{tenant_slug:str}/%s",
+    "api": "/api/v1/{tenant_slug:str}/%s",
+    "console": "/diputacion/%s",
+}
+
+
+def _plugin_dirs(kernel: Kernel, sub: str) -> list[Path]:
+    dirs = []
+    for module in kernel.plugins.modules.values():
+        folder = Path(module.__file__).parent / sub
+        if folder.is_dir():
+            dirs.append(folder)
+    return dirs
+
+
+def template_environment(kernel: Kernel) -> Environment:
+    """Tenant theme → plugins → core (``core:base.html``)."""
+    themes = kernel.settings.data_path / "themes"
+    loader = ChoiceLoader([
+        FileSystemLoader(str(themes)),
+        FileSystemLoader([str(d) for d in _plugin_dirs(kernel, "templates")]),
+        PrefixLoader({"core": FileSystemLoader(str(WEB_DIR / "templates"))}, delimiter=":"),
+    ])
+    env = Environment(loader=loader, autoescape=select_autoescape(["html", "xml"]),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    return env
+
+
+def plugin_routers(kernel: Kernel) -> list[Router]:
+    routers = []
+    for owner, item in kernel.plugins.collect("register_routes"):
+        handler, options = item if isinstance(item, tuple) else (item, {})
+        face = options.get("face", "staff")
+        if face not in FACES:
+            raise ValueError(f"Plugin {owner}: unknown face {face!r}; use {sorted(FACES)}")
+        routers.append(Router(path=FACES[face] % owner, route_handlers=[handler],
+                              opt={"plugin": owner, "face": face}, tags=[owner]))
+    return routers
+
+
+class HostMiddleware:
+    """Serve an entity's sede on its own host name: ``sede.example.es/x`` → ``/sede/<slug>/x``."""
+
+    def __init__(self, app: ASGIApp, ttl: float = 30.0) -> None:
+        self.app = app
+        self.ttl = ttl
+        self._cache: dict[str, tuple[float, str | None]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode().split(":")[0].lower()
+            slug = await self._slug_for(host) if host else None
+            first = scope["path"].strip("/").split("/", 1)[0]
+            if slug and first not in RESERVED_SLUGS:
+                scope = {**scope, "path": f"/sede/{slug}{scope['path']}",
+                         "raw_path": f"/sede/{slug}{scope['path']}".encode()}
+        await self.app(scope, receive, send)
+
+    async def _slug_for(self, host: str) -> str | None:
+        hit = self._cache.get(host)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        tenant = await tenant_by_host(host)
+        slug = tenant.slug if tenant else None
+        self._cache[host] = (time.monotonic() + self.ttl, slug)
+        return slug
+
+
+def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None,
+               run_worker: bool | None = None) -> Litestar:
+    """Build the app; boots a kernel from ``settings`` unless one is given."""
+    settings = settings or load_settings()
+    kernel = kernel or boot(settings)
+    i18n.install(i18n.Catalogs([WEB_DIR / "locale", *_plugin_dirs(kernel, "locale")]))
+    embedded_worker = kernel.settings.uses_embedded_jobs if run_worker is None else run_worker
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await kernel.start()
+        tasks: list[asyncio.Task[Any]] = []
+        if embedded_worker:
+            kernel.jobs.start_worker(asyncio.get_running_loop())
+            tasks.append(asyncio.create_task(_periodic(kernel)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            if embedded_worker:
+                await asyncio.to_thread(kernel.jobs.stop_worker)
+            await kernel.stop()
+
+    static = [create_static_files_router(path="/static/core", directories=[WEB_DIR / "static"],
+                                         name="static-core")]
+    for folder in _plugin_dirs(kernel, "static"):
+        name = folder.parent.name
+        static.append(create_static_files_router(path=f"/static/{name}", directories=[folder],
+                                                 name=f"static-{name}"))
+    app = Litestar(
+        route_handlers=[*KERNEL_ROUTES, *plugin_routers(kernel), *static],
+        guards=[request_guard],
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
+        openapi_config=OpenAPIConfig(title="Concejo API", version="1"),
+        exception_handlers={Exception: handle_exception},
+        csrf_config=CSRFConfig(secret=settings.effective_secret_key().decode(),
+                               exclude=["/api/", "/health"], cookie_name="csrftoken"),
+        lifespan=[lifespan],
+        debug=settings.debug,
+    )
+    app.state.kernel = kernel
+    return app
+
+
+def create_asgi(kernel: Kernel) -> HostMiddleware:
+    """The served application: the app behind the host-name mapping (which must run
+    before routing, so it wraps the app instead of being a Litestar middleware)."""
+    return HostMiddleware(create_app(kernel.settings, kernel=kernel))
+
+
+async def _periodic(kernel: Kernel, every: float = 30.0) -> None:
+    """Embedded scheduler: queue periodic jobs and retry the outbox relay."""
+    while True:
+        await kernel.run_schedules()
+        await kernel.jobs.relay()
+        await asyncio.sleep(every)

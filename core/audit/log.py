@@ -1,0 +1,112 @@
+"""Write and verify the audit chain.
+
+Each entry's hash is SHA-256 over the previous hash and a canonical JSON of its fields, so
+changing, deleting or reordering any row breaks the chain from that row on; ``verify``
+names the first broken link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from core.audit.tables import AuditEntry
+from core.db import atomic, engine
+
+GENESIS = "0" * 64
+
+
+class BrokenLink(msgspec.Struct, frozen=True):
+    """The first entry whose stored hash or link does not match its content."""
+
+    tenant_id: int
+    seq: int
+    reason: str
+
+
+def _canonical(row: dict[str, Any]) -> bytes:
+    at = row["at"]
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    fields = {
+        "tenant": row["tenant"],
+        "seq": row["seq"],
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": row["actor"],
+        "on_behalf_of": row["on_behalf_of"],
+        "action": row["action"],
+        "target": row["target"],
+        "outcome": row["outcome"],
+        "ip": row["ip"],
+        "detail": row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"]),
+    }
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _digest(prev_hash: str, row: dict[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + _canonical(row)).hexdigest()
+
+
+async def _lock_chain(tenant_id: int) -> None:
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.run_ddl(f"SELECT pg_advisory_xact_lock(7401, {int(tenant_id)})")
+
+
+async def record(
+    tenant_id: int,
+    action: str,
+    *,
+    actor: str,
+    target: str = "",
+    outcome: str = "ok",
+    ip: str = "",
+    on_behalf_of: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one entry to the tenant's chain (inside the caller's transaction if any)."""
+    async with atomic():
+        await _lock_chain(tenant_id)
+        last = (
+            await AuditEntry.select(AuditEntry.seq, AuditEntry.hash)
+            .where(AuditEntry.tenant == tenant_id)
+            .order_by(AuditEntry.seq, ascending=False)
+            .first()
+        )
+        row = {
+            "tenant": tenant_id,
+            "seq": (last["seq"] + 1) if last else 1,
+            "at": datetime.now(UTC),
+            "actor": actor,
+            "on_behalf_of": on_behalf_of,
+            "action": action,
+            "target": target,
+            "outcome": outcome,
+            "ip": ip,
+            "detail": detail or {},
+        }
+        prev = last["hash"] if last else GENESIS
+        await AuditEntry.insert(
+            AuditEntry(**row, prev_hash=prev, hash=_digest(prev, row))
+        )
+
+
+async def verify(tenant_id: int) -> BrokenLink | None:
+    """Walk one tenant's chain; return the first broken link, or None when intact."""
+    prev = GENESIS
+    expected_seq = 1
+    rows = await AuditEntry.select().where(AuditEntry.tenant == tenant_id).order_by(AuditEntry.seq)
+    for row in rows:
+        if row["seq"] != expected_seq:
+            return BrokenLink(tenant_id, expected_seq, f"entry {expected_seq} is missing")
+        if row["prev_hash"] != prev:
+            return BrokenLink(tenant_id, row["seq"], "does not link to the previous entry")
+        if _digest(prev, row) != row["hash"]:
+            return BrokenLink(tenant_id, row["seq"], "content does not match its hash")
+        prev = row["hash"]
+        expected_seq += 1
+    return None

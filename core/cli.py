@@ -1,0 +1,264 @@
+"""The ``concejo`` command: serve, worker, scheduler, db, plugins, tenants, demo, audit.
+
+Embedded data lives under ``./concejo-data`` unless ``CONCEJO_DATA_DIR`` or the settings
+file say otherwise. Plugins add sub-commands with the ``register_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from core.kernel import Kernel, boot
+from core.settings import load_settings
+
+
+class Command(msgspec.Struct, frozen=True):
+    """A sub-command a plugin contributes: how to parse it and what to run."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Kernel], Awaitable[int | None]]
+
+
+async def _with_db(kernel: Kernel, body: Callable[[], Awaitable[Any]]) -> Any:
+    await kernel.start()
+    try:
+        return await body()
+    finally:
+        await kernel.stop()
+
+
+def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
+    import uvicorn
+
+    from core.app import create_asgi
+
+    if args.demo:
+        cmd_demo(args, kernel)
+    print(f"Concejo on http://{args.host}:{args.port}/  (data: {kernel.settings.data_path})")
+    uvicorn.run(create_asgi(kernel), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
+    """Run Dramatiq worker threads plus the outbox relay and the scheduler."""
+    loop = kernel.jobs.runner.start_own_loop()
+    asyncio.run_coroutine_threadsafe(kernel.start(migrate=False), loop).result()
+    kernel.jobs.start_worker(loop, threads=args.threads)
+    stop = asyncio.Event()
+
+    async def relay_forever() -> None:
+        while not stop.is_set():
+            if not args.no_scheduler:
+                await kernel.run_schedules()
+            await kernel.jobs.relay()
+            await asyncio.sleep(args.every)
+
+    future = asyncio.run_coroutine_threadsafe(relay_forever(), loop)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
+    broker = kernel.settings.broker_url or "embedded"
+    print(f"Concejo worker: {args.threads} threads, broker {broker}")
+    try:
+        future.result()
+    finally:
+        kernel.jobs.stop_worker()
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace, kernel: Kernel) -> int:
+    asyncio.run(_with_db(kernel, kernel.db.migrate))
+    print("Migrations applied.")
+    return 0
+
+
+def cmd_plugins_list(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.tenancy.context import tenant_by_slug
+    from core.tenancy.tables import Tenant
+
+
+    async def body() -> None:
+        tenants = [await tenant_by_slug(r["slug"])
+                   for r in await Tenant.select(Tenant.slug).order_by(Tenant.slug)]
+        for name, m in kernel.plugins.manifests.items():
+            deps = f" (needs {', '.join(m.depends_on)})" if m.depends_on else ""
+            print(f"{name:16} {m.version:8} {m.label}{deps}")
+            for t in tenants:
+                print(f"    {t.slug:32} {'enabled' if t.is_enabled(name) else '-'}")
+
+    asyncio.run(_with_db(kernel, body))
+    return 0
+
+
+def cmd_tenants_list(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.tenancy.context import tenant_by_slug
+    from core.tenancy.tables import Tenant
+
+
+    async def body() -> None:
+        for row in await Tenant.select(Tenant.slug).order_by(Tenant.slug):
+            t = await tenant_by_slug(row["slug"])
+            demo = " [demo]" if t.demo else ""
+            print(f"{t.slug:32} {t.kind:13} {t.dir3} {t.ine_code or '-':5} {t.name}{demo}"
+                  f"  plugins: {', '.join(sorted(t.enabled)) or '-'}")
+
+    asyncio.run(_with_db(kernel, body))
+    return 0
+
+
+def cmd_tenants_add(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.tenancy.services import NewTenant, add_tenant
+
+    try:
+        data = msgspec.convert({
+            "slug": args.slug, "kind": args.kind, "name": args.name, "dir3": args.dir3,
+            "nif": args.nif, "ine_code": args.ine, "hosts": args.host or [],
+            "parent_slug": args.parent, "demo": args.demo}, NewTenant)
+    except msgspec.ValidationError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    tenant = asyncio.run(_with_db(kernel, lambda: add_tenant(data, actor=_operator())))
+    print(f"Added {tenant.slug} ({tenant.dir3}).")
+    return 0
+
+
+def _set_plugin(args: argparse.Namespace, kernel: Kernel, enabled: bool) -> int:
+    from core.tenancy.context import tenant_by_slug
+    from core.tenancy.services import set_plugin
+
+    settings = json.loads(args.settings) if getattr(args, "settings", None) else None
+
+    async def body() -> None:
+        tenant = await tenant_by_slug(args.slug)
+        if tenant is None:
+            raise SystemExit(f"error: no tenant {args.slug!r}")
+        await set_plugin(tenant, args.plugin, enabled, actor=_operator(), settings=settings)
+
+    asyncio.run(_with_db(kernel, body))
+    print(f"{args.plugin} {'enabled' if enabled else 'disabled'} for {args.slug}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.demo import load_demo
+
+    for line in asyncio.run(_with_db(kernel, load_demo)):
+        print(line)
+    base = kernel.settings.base_url
+    print(f"Log in at {base}/login ; console at {base}/diputacion/ ; a sede: {base}/sede/soria/")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.audit.log import verify
+    from core.tenancy.tables import Tenant
+
+
+    async def body() -> int:
+        where = Tenant.slug == args.tenant if args.tenant else None
+        query = Tenant.select(Tenant.id, Tenant.slug)
+        rows = await (query.where(where) if where is not None else query)
+        broken = 0
+        for row in rows:
+            link = await verify(row["id"])
+            if link:
+                broken += 1
+                print(f"{row['slug']}: BROKEN at entry {link.seq}: {link.reason}")
+            else:
+                print(f"{row['slug']}: intact")
+        return 1 if broken else 0
+
+    return asyncio.run(_with_db(kernel, body))
+
+
+def _operator() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="concejo", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web app (embedded jobs unless a broker is set)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo province first")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run job workers, the outbox relay and scheduler")
+    worker.add_argument("--threads", type=int, default=4)
+    worker.add_argument("--every", type=float, default=5.0, help="relay period in seconds")
+    worker.add_argument("--no-scheduler", action="store_true")
+    worker.set_defaults(func=cmd_worker)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("migrate", help="apply every pending migration").set_defaults(
+        func=cmd_db_migrate)
+
+    plugins = sub.add_parser("plugins", help="installed plugins").add_subparsers(
+        dest="plugins_command", required=True)
+    plugins.add_parser("list", help="plugins and their per-tenant enablement").set_defaults(
+        func=cmd_plugins_list)
+
+    tenants = sub.add_parser("tenants", help="entities").add_subparsers(
+        dest="tenants_command", required=True)
+    tenants.add_parser("list").set_defaults(func=cmd_tenants_list)
+    add = tenants.add_parser("add", help="add an entity")
+    for name in ("slug", "kind", "name", "dir3", "nif"):
+        add.add_argument(f"--{name}", required=True)
+    add.add_argument("--ine")
+    add.add_argument("--host", action="append")
+    add.add_argument("--parent")
+    add.add_argument("--demo", action="store_true")
+    add.set_defaults(func=cmd_tenants_add)
+    for verb, enabled in (("enable", True), ("disable", False)):
+        p = tenants.add_parser(verb, help=f"{verb} a plugin for an entity")
+        p.add_argument("slug")
+        p.add_argument("plugin")
+        if enabled:
+            p.add_argument("--settings", help="JSON object of plugin settings")
+        p.set_defaults(func=lambda a, k, e=enabled: _set_plugin(a, k, e))
+
+    sub.add_parser("demo", help="load the demo province (safe to repeat)").set_defaults(
+        func=cmd_demo)
+
+    audit = sub.add_parser("audit", help="audit log").add_subparsers(
+        dest="audit_command", required=True)
+    verify = audit.add_parser("verify", help="check every chain; exit 1 naming a broken link")
+    verify.add_argument("--tenant")
+    verify.set_defaults(func=cmd_audit_verify)
+
+    for command in kernel_commands:
+        p = sub.add_parser(command.name, help=command.help)
+        command.configure(p)
+        p.set_defaults(plugin_command=command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.errors import DomainError
+
+    kernel = boot(load_settings())
+    parser = build_parser(kernel.commands)
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "plugin_command", None):
+            result = asyncio.run(_with_db(kernel, lambda: args.plugin_command.run(args, kernel)))
+            return int(result or 0)
+        return int(args.func(args, kernel) or 0)
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Database: Piccolo engines from a URL, one Piccolo app per plugin, migrations, atomic().
+
+SQLite file by default, PostgreSQL by URL. Every table of every installed app is bound to
+the one engine at boot; ``atomic()`` opens a transaction and runs the callbacks registered
+with ``after_commit`` once it has committed (the outbox relay uses that).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import importlib
+import importlib.util
+import io
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from pathlib import Path
+from urllib.parse import urlparse
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import AppConfig, AppRegistry
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
+
+log = logging.getLogger(__name__)
+
+#: Kernel Piccolo apps, in migration order.
+KERNEL_APPS: tuple[str, ...] = (
+    "core.tenancy.piccolo_app",
+    "core.audit.piccolo_app",
+    "core.jobs_app.piccolo_app",
+    "core.identity.piccolo_app",
+)
+
+_after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None] = (
+    contextvars.ContextVar("concejo_after_commit", default=None)
+)
+
+
+class Database:
+    """The bound engine and the registry of Piccolo apps (kernel + installed plugins)."""
+
+    def __init__(self, url: str, app_modules: Iterable[str]) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.registry = AppRegistry(apps=list(app_modules))
+        self.bind()
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.engine_type == "postgres"
+
+    def app_configs(self) -> list[AppConfig]:
+        return list(self.registry.app_configs.values())
+
+    def bind(self) -> None:
+        """Point every table (and Piccolo's own migration table) at this engine."""
+        import core.piccolo_conf as conf
+
+        conf.DB = self.engine
+        conf.APP_REGISTRY = self.registry
+        Migration._meta.db = self.engine
+        for app in self.app_configs():
+            for table in app.table_classes:
+                table._meta.db = self.engine
+
+    async def migrate(self) -> None:
+        """Run every pending migration of every app."""
+        self.bind()
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):  # Piccolo narrates every app
+            result = await run_forwards("all")
+        if not result.success:
+            raise RuntimeError(f"Migrations failed: {result.message}\n{output.getvalue()}")
+
+    async def start(self) -> None:
+        if isinstance(self.engine, SQLiteEngine):
+            await self.engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.start_connection_pool(min_size=1, max_size=10)
+
+    async def stop(self) -> None:
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.close_connection_pool()
+
+
+def make_engine(url: str) -> Engine:
+    """``sqlite:///path/file.sqlite`` or ``postgresql://user@host:port/db``."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=30)
+    if parsed.scheme in {"postgres", "postgresql"}:
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"Unsupported database URL {url!r}: use sqlite:/// or postgresql://")
+
+
+def app_modules_for(plugin_modules: Iterable[str]) -> list[str]:
+    """Kernel apps plus the ``piccolo_app`` module of each installed plugin that has one."""
+    modules = list(KERNEL_APPS)
+    for plugin_module in plugin_modules:
+        package = plugin_module.rsplit(".", 1)[0]
+        candidate = f"{package}.piccolo_app"
+        if importlib.util.find_spec(candidate) is not None:
+            modules.append(candidate)
+    return modules
+
+
+def engine() -> Engine:
+    """The engine the kernel tables are bound to."""
+    import core.piccolo_conf as conf
+
+    return conf.DB
+
+
+@contextlib.asynccontextmanager
+async def atomic() -> AsyncIterator[None]:
+    """A transaction; nested use joins the outer one. Callbacks run after the outer commit."""
+    if _after_commit.get() is not None:
+        yield
+        return
+    callbacks: list[Callable[[], Awaitable[None]]] = []
+    token = _after_commit.set(callbacks)
+    db = engine()
+    kwargs = {"transaction_type": TransactionType.immediate} if db.engine_type == "sqlite" else {}
+    try:
+        async with db.transaction(**kwargs):
+            yield
+    finally:
+        _after_commit.reset(token)
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # after commit nothing may undo the transaction
+            log.exception("after-commit callback failed")
+
+
+def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+    """Run ``callback`` once the current ``atomic()`` block commits (now if there is none)."""
+    callbacks = _after_commit.get()
+    if callbacks is None:
+        raise RuntimeError("after_commit() needs an open atomic() block")
+    callbacks.append(callback)
+
+
+def unique_index(table: str, *columns: str) -> Callable[[], Awaitable[None]]:
+    """A migration step creating a composite unique index (portable to SQLite, unlike
+    ``ADD CONSTRAINT``); use with ``MigrationManager.add_raw`` in a migration that runs
+    after the table exists."""
+    name = f"uq_{table}_{'_'.join(columns)}"
+
+    async def create() -> None:
+        await engine().run_ddl(
+            f'CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({", ".join(columns)})')
+
+    return create

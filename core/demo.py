@@ -1,0 +1,110 @@
+"""The demo province: the Diputación de Soria and entities of every kind, with staff users.
+
+Real INE codes are used for real municipalities (from DOMAIN.md); DIR3 codes follow the
+rule ``L01`` + INE + control digit. NIFs are synthetic (check-digit valid, not the official
+ones) and the mancomunidad, EMD and consorcio are invented and flagged ``demo``. Loading
+twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from stdnum.es import cif
+
+from core.identity.services import ensure_user, grant_role
+from core.tenancy.codes import municipality_dir3, provincial_dir3
+from core.tenancy.context import TenantContext, tenant_by_slug
+from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin
+from core.tenancy.tables import TenantKind
+
+DEMO_PASSWORD = "concejo-demo"
+ACTOR = "demo"
+
+
+def synthetic_nif(prefix: str) -> str:
+    """A check-digit valid CIF of a local corporation (``P`` + 7 digits + letter)."""
+    return prefix + cif.calc_check_digits(prefix)[1]
+
+
+class DemoEntity(msgspec.Struct, kw_only=True):
+    slug: str
+    kind: TenantKind
+    name: str
+    ine: str | None
+    dir3: str
+    nif: str
+    plugins: tuple[str, ...]
+    demo: bool = False
+    names: dict[str, str] = {}
+
+
+ENTITIES = (
+    DemoEntity(slug="diputacion-soria", kind=TenantKind.diputacion, name="Diputación de Soria",
+               ine=None, dir3=provincial_dir3("42"), nif=synthetic_nif("P4200000"),
+               plugins=("tablon",)),
+    DemoEntity(slug="soria", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Soria",
+               ine="42173", dir3=municipality_dir3("42173"), nif=synthetic_nif("P4217300"),
+               plugins=("tablon",)),
+    DemoEntity(slug="olvega", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ólvega",
+               ine="42134", dir3=municipality_dir3("42134"), nif=synthetic_nif("P4213400"),
+               plugins=("tablon",)),
+    DemoEntity(slug="agreda", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ágreda",
+               ine="42004", dir3=municipality_dir3("42004"), nif=synthetic_nif("P4200400"),
+               plugins=()),
+    DemoEntity(slug="mancomunidad-moncayo-demo", kind=TenantKind.mancomunidad,
+               name="Mancomunidad del Moncayo (demostración)", ine=None, dir3="L05DEMO01",
+               nif=synthetic_nif("P4290001"), plugins=("tablon",), demo=True),
+    DemoEntity(slug="emd-valdelagua-demo", kind=TenantKind.emd,
+               name="EMD de Valdelagua (demostración)", ine=None, dir3="L03DEMO01",
+               nif=synthetic_nif("P4290002"), plugins=(), demo=True),
+    DemoEntity(slug="consorcio-residuos-demo", kind=TenantKind.consorcio,
+               name="Consorcio Provincial de Residuos (demostración)", ine=None,
+               dir3="L06DEMO01", nif=synthetic_nif("P4290003"), plugins=("tablon",), demo=True),
+)
+
+# (email, name, [(tenant slug, role), ...])
+USERS = (
+    ("admin@diputacion.demo", "Ana Admin (SAM)", [("diputacion-soria", "diputacion_admin")]),
+    ("soporte@diputacion.demo", "Sergio Soporte (SAM)",
+     [("diputacion-soria", "diputacion_support")]),
+    ("secretaria@olvega.demo", "Sara Secretaria Interventora",
+     [("olvega", "secretario"), ("agreda", "secretario"), ("emd-valdelagua-demo", "secretario"),
+      ("mancomunidad-moncayo-demo", "secretario")]),
+    ("alcaldesa@agreda.demo", "Alicia Alcaldesa", [("agreda", "firmante")]),
+    ("registro@soria.demo", "Rafael Registro", [("soria", "registro")]),
+    ("tramitador@soria.demo", "Teresa Tramitadora", [("soria", "tramitador")]),
+    ("admin@soria.demo", "Adrián Admin", [("soria", "entity_admin")]),
+    ("lectura@soria.demo", "Lucía Lectura", [("soria", "read_only")]),
+)
+
+
+async def _ensure_tenant(entity: DemoEntity, parent: str | None) -> TenantContext:
+    existing = await tenant_by_slug(entity.slug)
+    if existing:
+        return existing
+    return await add_tenant(NewTenant(
+        slug=entity.slug, kind=entity.kind, name=entity.name, dir3=entity.dir3, nif=entity.nif,
+        ine_code=entity.ine, names=entity.names, parent_slug=parent, demo=entity.demo),
+        actor=ACTOR)
+
+
+async def load_demo() -> list[str]:
+    """Create (or complete) the demo province; returns lines saying where to log in."""
+    diputacion = ENTITIES[0]
+    for entity in ENTITIES:
+        tenant = await _ensure_tenant(entity, None if entity is diputacion else diputacion.slug)
+        await add_unit(tenant.id, entity.dir3, entity.name)
+        for plugin in entity.plugins:
+            if not tenant.is_enabled(plugin):
+                tenant = await set_plugin(tenant, plugin, True, actor=ACTOR)
+    for email, name, roles in USERS:
+        user_id = await ensure_user(email, name, DEMO_PASSWORD)
+        for slug, role in roles:
+            tenant = await tenant_by_slug(slug)
+            assert tenant is not None
+            await grant_role(user_id, tenant.id, role)
+    lines = [f"Demo province loaded: {len(ENTITIES)} entities, {len(USERS)} users, "
+             f"password '{DEMO_PASSWORD}' for all:"]
+    lines += [f"  {email:28} {', '.join(f'{r}@{s}' for s, r in roles)}"
+              for email, _, roles in USERS]
+    return lines

@@ -1,0 +1,1 @@
+"""Identity: users, memberships and roles, sessions, the Actor behind each request."""

@@ -1,0 +1,317 @@
+"""Background jobs on Dramatiq, fed by a transactional outbox, always carrying a tenant.
+
+A plugin declares ``@job("tablon.retire_expired")`` on an async function and sends it with
+``await retire_expired.send(tenant_id, **payload)`` inside the business transaction: the
+message is written to the outbox and relayed to the broker only after commit, so a broker
+that is down loses nothing (the relay retries). Each message id is recorded in the same
+transaction as the job's work, which makes every job idempotent. Jobs of a plugin that is
+disabled for the message's tenant are skipped; a message with no tenant is refused.
+
+Embedded default: a Dramatiq ``StubBroker`` with an in-process worker. Production:
+RabbitMQ (``amqp://``) or Redis (``redis://``) by URL and ``concejo worker`` processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import dramatiq
+import msgspec
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import CurrentMessage, Middleware, SkipMessage
+
+from core.db import after_commit, atomic
+from core.jobs_app.tables import DoneMessage, OutboxMessage
+from core.tenancy.context import TenantContext, tenant_by_id
+
+log = logging.getLogger(__name__)
+
+QUEUE = "concejo"
+MESSAGE_NAMESPACE = uuid.UUID("6f1c2a0e-4b1d-4c47-9a51-3c1f0e5d2b77")
+DELIVER_EVENT = "core.deliver_event"
+
+
+class MissingTenant(Exception):
+    """A job message without a tenant: refused at enqueue and at processing."""
+
+
+class JobContext(msgspec.Struct, frozen=True):
+    """What a running job gets besides its payload."""
+
+    tenant: TenantContext
+    message_id: str
+
+
+JobFunction = Callable[..., Awaitable[None]]
+
+
+class Job:
+    """A declared job; ``send`` writes to the outbox of the current transaction."""
+
+    def __init__(self, name: str, fn: JobFunction, max_retries: int) -> None:
+        if "." not in name:
+            raise ValueError(f"Job name {name!r} must be '<plugin>.<name>'")
+        self.name = name
+        self.fn = fn
+        self.max_retries = max_retries
+
+    @property
+    def plugin(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    async def send(self, tenant_id: int, *, key: str | None = None, **payload: Any) -> str:
+        """Queue the job for a tenant; the same ``key`` queues it only once."""
+        if not tenant_id:
+            raise MissingTenant(f"Job {self.name} sent without a tenant")
+        message_id = (
+            uuid.uuid5(MESSAGE_NAMESPACE, f"{self.name}:{tenant_id}:{key}")
+            if key else uuid.uuid4()
+        )
+        async with atomic():
+            exists = await OutboxMessage.exists().where(OutboxMessage.message_id == message_id)
+            if not exists:
+                await OutboxMessage.insert(OutboxMessage(
+                    message_id=message_id, tenant=tenant_id, actor_name=self.name,
+                    payload=msgspec.to_builtins(payload), created_at=datetime.now(UTC),
+                ))
+                after_commit(relay_soon)
+        return str(message_id)
+
+
+def job(name: str, *, max_retries: int = 5) -> Callable[[JobFunction], Job]:
+    """Declare an async job ``fn(ctx: JobContext, **payload)`` named ``<plugin>.<name>``."""
+    return lambda fn: Job(name, fn, max_retries)
+
+
+class TenantMiddleware(Middleware):
+    """Refuse any message that does not carry a tenant, when sent and when processed."""
+
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message,
+                       delay: int) -> None:
+        if not message.kwargs.get("tenant_id"):
+            raise MissingTenant(f"Message for {message.actor_name} has no tenant")
+
+    def before_process_message(self, broker: dramatiq.Broker,
+                               message: dramatiq.Message) -> None:
+        if not message.kwargs.get("tenant_id"):
+            log.error("Refused message %s for %s: no tenant", message.message_id,
+                      message.actor_name)
+            raise SkipMessage()
+
+
+def make_broker(url: str) -> dramatiq.Broker:
+    """StubBroker for the embedded default, RabbitMQ or Redis by URL."""
+    if not url:
+        broker: dramatiq.Broker = StubBroker()
+    elif url.startswith(("amqp://", "amqps://")):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=url)
+    elif url.startswith(("redis://", "rediss://")):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker = RedisBroker(url=url)
+    else:
+        raise ValueError(f"Unsupported broker URL {url!r}: use amqp:// or redis://")
+    broker.add_middleware(TenantMiddleware())
+    broker.add_middleware(CurrentMessage())
+    return broker
+
+
+class LoopRunner:
+    """Runs the async body of jobs on one event loop from Dramatiq's worker threads."""
+
+    def __init__(self) -> None:
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def start_own_loop(self) -> asyncio.AbstractEventLoop:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True,
+                                        name="concejo-jobs-loop")
+        self._thread.start()
+        return self.loop
+
+    def run(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        if self.loop is None:
+            coro.close()
+            raise RuntimeError("No event loop attached to the job runner")
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def stop(self) -> None:
+        if self._thread and self.loop:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=5)
+
+
+class JobSystem:
+    """The broker, the actors of every installed plugin's jobs, the relay and the worker."""
+
+    def __init__(self, broker_url: str, jobs: list[Job],
+                 deliver_event: Callable[[TenantContext, dict[str, Any]], Awaitable[None]]
+                 ) -> None:
+        self.broker = make_broker(broker_url)
+        dramatiq.set_broker(self.broker)
+        self.runner = LoopRunner()
+        self.jobs = {j.name: j for j in jobs}
+        self.jobs[DELIVER_EVENT] = Job(DELIVER_EVENT, self._event_job(deliver_event), 5)
+        for declared in self.jobs.values():
+            self._declare(declared)
+        self._worker: dramatiq.Worker | None = None
+
+    @staticmethod
+    def _event_job(deliver: Callable[[TenantContext, dict[str, Any]], Awaitable[None]]
+                   ) -> JobFunction:
+        async def deliver_event(ctx: JobContext, **event: Any) -> None:
+            await deliver(ctx.tenant, event)
+        return deliver_event
+
+    def _declare(self, declared: Job) -> None:
+        def run(tenant_id: int, payload: dict[str, Any]) -> None:
+            message = CurrentMessage.get_current_message()
+            self.runner.run(execute(declared, tenant_id, payload, message.message_id))
+
+        run.__name__ = declared.name.replace(".", "_")
+        dramatiq.Actor(run, broker=self.broker, actor_name=declared.name, queue_name=QUEUE,
+                       priority=0, options={"max_retries": declared.max_retries,
+                                            "min_backoff": 1000, "max_backoff": 300_000})
+
+    # -- relay -------------------------------------------------------------------------
+    async def relay(self, limit: int = 500) -> int:
+        """Send committed outbox messages to the broker; returns how many were relayed."""
+        pending = await OutboxMessage.select().where(
+            OutboxMessage.relayed_at.is_null()
+        ).order_by(OutboxMessage.id).limit(limit)
+        sent = 0
+        for row in pending:
+            message = dramatiq.Message(
+                queue_name=QUEUE, actor_name=row["actor_name"], args=(),
+                kwargs={"tenant_id": row["tenant"], "payload": _decode(row["payload"])},
+                options={}, message_id=str(row["message_id"]),
+            )
+            try:
+                await asyncio.to_thread(self.broker.enqueue, message)
+            except Exception as exc:  # broker down: leave it for the next relay
+                await OutboxMessage.update({
+                    OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                    OutboxMessage.last_error: str(exc)[:500],
+                }).where(OutboxMessage.id == row["id"])
+                log.warning("Outbox relay stopped, broker unavailable: %s", exc)
+                break
+            await OutboxMessage.update({OutboxMessage.relayed_at: datetime.now(UTC)}).where(
+                OutboxMessage.id == row["id"])
+            sent += 1
+        return sent
+
+    async def check_broker(self) -> str:
+        """"ok" when the broker answers, else the error (for /health)."""
+        try:
+            await asyncio.wait_for(asyncio.to_thread(_ping, self.broker), timeout=3)
+        except Exception as exc:
+            return f"error: {exc or type(exc).__name__}"
+        return "ok"
+
+    async def pending(self) -> int:
+        return await OutboxMessage.count().where(OutboxMessage.relayed_at.is_null())
+
+    # -- embedded worker ---------------------------------------------------------------
+    def start_worker(self, loop: asyncio.AbstractEventLoop | None = None,
+                     threads: int = 2) -> None:
+        if loop is None:
+            self.runner.start_own_loop()
+        else:
+            self.runner.attach(loop)
+        self._worker = dramatiq.Worker(self.broker, worker_threads=threads, worker_timeout=100)
+        self._worker.start()
+
+    def stop_worker(self) -> None:
+        if self._worker:
+            self._worker.stop()
+            self._worker = None
+        self.runner.stop()
+
+    async def drain(self, limit_seconds: float = 30) -> None:
+        """Relay everything and wait until the in-process worker has processed it (tests)."""
+        if not isinstance(self.broker, StubBroker):
+            raise RuntimeError("drain() only works with the embedded broker")
+        deadline = asyncio.get_running_loop().time() + limit_seconds
+        while True:
+            await self.relay()
+            await asyncio.to_thread(self.broker.join, QUEUE, timeout=int(limit_seconds * 1000))
+            if self._worker:
+                await asyncio.to_thread(self._worker.join)
+            if not await self.pending():
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("Jobs did not drain in time")
+
+
+def _ping(broker: dramatiq.Broker) -> None:
+    if isinstance(broker, StubBroker):
+        return
+    client = getattr(broker, "client", None)
+    if client is not None:  # Redis
+        client.ping()
+    else:  # RabbitMQ: opening the channel connects
+        broker.channel  # noqa: B018
+
+
+def _decode(value: Any) -> Any:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+async def execute(declared: Job, tenant_id: int, payload: dict[str, Any],
+                  message_id: str) -> str:
+    """Run one message exactly once per tenant and message id; returns done or skipped."""
+    tenant = await tenant_by_id(tenant_id)
+    if tenant is None:
+        raise MissingTenant(f"Message {message_id} names unknown tenant {tenant_id}")
+    async with atomic():
+        done = await DoneMessage.exists().where(
+            (DoneMessage.tenant == tenant_id) & (DoneMessage.message_id == message_id))
+        if done:
+            return "duplicate"
+        skipped = declared.plugin != "core" and not tenant.is_enabled(declared.plugin)
+        if skipped:
+            log.info("Skipped %s for tenant %s: plugin disabled", declared.name, tenant.slug)
+        else:
+            await declared.fn(JobContext(tenant, message_id), **payload)
+        await DoneMessage.insert(DoneMessage(
+            tenant=tenant_id, message_id=message_id, actor_name=declared.name,
+            outcome="skipped" if skipped else "done", done_at=datetime.now(UTC)))
+    return "skipped" if skipped else "done"
+
+
+# The relay that runs after a commit belongs to the running kernel; set by core.kernel.
+_relay_hook: Callable[[], Awaitable[int]] | None = None
+
+
+def set_relay(relay: Callable[[], Awaitable[int]] | None) -> None:
+    global _relay_hook
+    _relay_hook = relay
+
+
+async def relay_soon() -> None:
+    if _relay_hook is not None:
+        await _relay_hook()
+
+
+class Schedule(msgspec.Struct, frozen=True):
+    """A job to run for every tenant that has its plugin enabled, every ``every``."""
+
+    job: Job
+    every: timedelta
+
+    def slot(self, now: datetime) -> str:
+        """The period this moment falls in; one message per tenant and slot, however many
+        schedulers run."""
+        return str(int(now.timestamp() // self.every.total_seconds()))

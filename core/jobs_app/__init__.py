@@ -1,0 +1,1 @@
+"""Tables behind the job system: the transactional outbox and the done-message ledger."""

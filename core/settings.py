@@ -1,0 +1,90 @@
+"""Deployment settings: one msgspec Struct read from a TOML file and ``CONCEJO_*`` variables.
+
+The embedded default needs nothing: a SQLite file, a blob folder and an in-process job
+worker, all under the data directory (``./concejo-data`` unless ``CONCEJO_DATA_DIR`` says
+otherwise). Production changes only these settings, never the code.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+ENV_PREFIX = "CONCEJO_"
+
+
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Everything a deployment can set; empty strings mean "derive the embedded default"."""
+
+    data_dir: str = "concejo-data"
+    database_url: str = ""
+    broker_url: str = ""
+    blob_url: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = ""
+    disable_plugins: list[str] = msgspec.field(default_factory=list)
+    default_language: str = "es"
+    debug: bool = False
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_path / 'concejo.sqlite'}"
+
+    @property
+    def effective_blob_url(self) -> str:
+        return self.blob_url or f"file://{self.data_path / 'blobs'}"
+
+    @property
+    def uses_embedded_jobs(self) -> bool:
+        """No broker URL: jobs run in an in-process worker."""
+        return not self.broker_url
+
+    def effective_secret_key(self) -> bytes:
+        """The signing key for sessions and tokens; generated once into the data dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        key_file = self.data_path / "secret.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_bytes(os.urandom(32).hex().encode())
+            key_file.chmod(0o600)
+        return key_file.read_bytes().strip()
+
+
+def _env_values(environ: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in msgspec.structs.fields(Settings):
+        raw = environ.get(ENV_PREFIX + field.name.upper())
+        if raw is None:
+            continue
+        if field.name == "disable_plugins":
+            values[field.name] = [p.strip() for p in raw.split(",") if p.strip()]
+        elif field.name == "debug":
+            values[field.name] = raw.lower() in {"1", "true", "yes", "on"}
+        else:
+            values[field.name] = raw
+    return values
+
+
+def load_settings(
+    config_file: str | Path | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Read settings: TOML file (``CONCEJO_CONFIG`` or the argument), then environment."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    path = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if path:
+        values.update(tomllib.loads(Path(path).read_text(encoding="utf-8")))
+    values.update(_env_values(environ))
+    try:
+        return msgspec.convert(values, Settings)
+    except msgspec.ValidationError as exc:
+        raise SystemExit(f"Invalid Concejo settings: {exc}") from exc

@@ -1,0 +1,1 @@
+"""Web layer: app assembly helpers, guards, pages, errors, templates and translations."""

@@ -1,0 +1,47 @@
+"""Errors: problem+json (RFC 9457) for the API, a readable page for people."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+
+from core.errors import DomainError, NotFoundError
+from core.web.i18n import gettext as _
+
+log = logging.getLogger(__name__)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", "")
+
+
+def problem(request: Request, status: int, detail: str, extra: dict | None = None) -> Response:
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": detail, "instance": request.url.path, **(extra or {})}
+    return Response(body, status_code=status, media_type="application/problem+json")
+
+
+def handle_exception(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        status, detail = exc.status_code, exc.detail
+        extra = {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}
+    elif isinstance(exc, NotFoundError):
+        status, detail, extra = 404, "Not found", {}
+    elif isinstance(exc, DomainError):
+        status, detail, extra = 422, str(exc), {}
+    else:
+        log.exception("Unhandled error on %s", request.url.path)
+        status, detail, extra = 500, "Internal server error", {}
+    if _wants_html(request):
+        if isinstance(exc, NotAuthorizedException):
+            return Redirect(f"/login?next={request.url.path}")
+        message = str(exc) if isinstance(exc, DomainError) else _(HTTPStatus(status).phrase)
+        return Template("core:error.html", status_code=status,
+                        context={"status": status, "detail": message,
+                                 "tenant": request.state.get("tenant"), "menu": []})
+    return problem(request, status, detail, extra)

@@ -1,0 +1,158 @@
+"""The kernel's own routes: health, login, the staff dashboard, sede home, the console."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from core import kernel as _kernel
+from core.identity.services import login, logout
+from core.tenancy.context import TenantContext, tenant_by_slug
+from core.tenancy.services import set_plugin
+from core.tenancy.tables import Tenant
+from core.web.guards import require
+from core.web.kernel_hooks import SESSION_COOKIE
+from core.web.pages import actor_of, page, tenant_of
+
+
+@get("/health", sync_to_thread=False, include_in_schema=True, tags=["kernel"])
+async def health() -> Response:
+    """Database and broker reachability; 503 when either is down."""
+    kernel = _kernel.current()
+    checks: dict[str, str] = {}
+    try:
+        await Tenant.count()
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {exc}"
+    checks["broker"] = await kernel.jobs.check_broker()
+    healthy = all(v == "ok" for v in checks.values())
+    return Response({"status": "ok" if healthy else "error", "checks": checks},
+                    status_code=200 if healthy else 503)
+
+
+class LoginForm(msgspec.Struct):
+    email: str
+    password: str
+    next: str = "/"
+
+
+@get("/login", include_in_schema=False)
+async def login_page(request: Request, next: str = "/") -> Template:
+    return await page(request, "core:login.html", next=next, error=None)
+
+
+@post("/login", include_in_schema=False)
+async def login_submit(
+    request: Request, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+) -> Response:
+    key = await login(data.email, data.password)
+    if key is None:
+        return await page(request, "core:login.html", status_code=401, next=data.next,
+                          error="Credenciales incorrectas")
+    target = data.next if data.next.startswith("/") and not data.next.startswith("//") else "/"
+    response = Redirect(target)
+    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="lax", path="/")
+    return response
+
+
+@post("/logout", include_in_schema=False)
+async def logout_submit(request: Request) -> Redirect:
+    key = request.cookies.get(SESSION_COOKIE)
+    if key:
+        await logout(key)
+    response = Redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@get("/", include_in_schema=False)
+async def home(request: Request) -> Template:
+    tenants = await Tenant.select(Tenant.slug, Tenant.name, Tenant.kind).order_by(Tenant.name)
+    return await page(request, "core:home.html", tenants=tenants)
+
+
+@get("/{tenant_slug:str}/", include_in_schema=False, opt={"face": "staff"})
+async def dashboard(request: Request) -> Template:
+    tenant = tenant_of(request)
+    actor = actor_of(request)
+    await require(actor, "core.view", tenant)
+    kernel = _kernel.current()
+    widgets = []
+    for widget in kernel.widgets:
+        if tenant.is_enabled(widget.plugin) and actor.can(widget.permission):
+            widgets.append((widget, await widget.context(tenant, actor)))
+    return await page(request, "core:dashboard.html", widgets=widgets)
+
+
+@get("/sede/{tenant_slug:str}/", include_in_schema=False, opt={"face": "sede"})
+async def sede_home(request: Request) -> Template:
+    tenant = tenant_of(request)
+    procedures = [p for p in _kernel.current().sede_procedures if tenant.is_enabled(p.plugin)]
+    return await page(request, "core:sede_home.html", procedures=procedures)
+
+
+class PluginState(msgspec.Struct, kw_only=True):
+    """A plugin's state for one tenant, as the console shows and changes it."""
+
+    plugin: str
+    enabled: bool
+    settings: dict[str, Any] = {}
+
+
+class PluginChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    enabled: bool
+    settings: dict[str, Any] | None = None
+
+
+async def _console_tenant(request: Request, slug: str) -> TenantContext:
+    tenant = await tenant_by_slug(slug)
+    if tenant is None:
+        raise NotFoundException(f"No entity {slug!r}")
+    await require(actor_of(request), "core.console", None)
+    return tenant
+
+
+@get("/api/v1/diputacion/tenants/{slug:str}/plugins", tags=["console"])
+async def list_tenant_plugins(request: Request, slug: str) -> list[PluginState]:
+    """Installed plugins and whether each is enabled for the entity."""
+    tenant = await _console_tenant(request, slug)
+    return [PluginState(plugin=name, enabled=tenant.is_enabled(name),
+                        settings=tenant.settings_for(name))
+            for name in _kernel.current().plugins.names]
+
+
+@post("/api/v1/diputacion/tenants/{slug:str}/plugins/{plugin:str}", tags=["console"],
+      status_code=200)
+async def change_tenant_plugin(request: Request, slug: str, plugin: str,
+                               data: PluginChange) -> PluginState:
+    """Enable or disable a plugin for an entity, with its settings (validated)."""
+    tenant = await _console_tenant(request, slug)
+    if plugin not in _kernel.current().plugins.manifests:
+        raise NotFoundException(f"No plugin {plugin!r}")
+    actor = actor_of(request)
+    after = await set_plugin(tenant, plugin, data.enabled, actor=actor.email,
+                             settings=data.settings)
+    return PluginState(plugin=plugin, enabled=after.is_enabled(plugin),
+                       settings=after.settings_for(plugin))
+
+
+@get("/diputacion/", include_in_schema=False, opt={"face": "console"})
+async def console(request: Request) -> Template:
+    await require(actor_of(request), "core.console", None)
+    kernel = _kernel.current()
+    tenants = []
+    for row in await Tenant.select(Tenant.slug).order_by(Tenant.name):
+        tenants.append(await tenant_by_slug(row["slug"]))
+    return await page(request, "core:console.html", tenants=tenants,
+                      manifests=kernel.plugins.manifests)
+
+
+KERNEL_ROUTES = [health, login_page, login_submit, logout_submit, home, dashboard, sede_home,
+                 list_tenant_plugins, change_tenant_plugin, console]

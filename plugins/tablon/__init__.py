@@ -1,0 +1,1 @@
+"""Plugin tablon: the tablón de anuncios (notices with publication and removal dates)."""

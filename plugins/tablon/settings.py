@@ -1,0 +1,13 @@
+"""Per-tenant settings of the tablón."""
+
+from typing import Annotated
+
+import msgspec
+
+
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """``default_display_days``: días naturales a notice stays when no end date is given."""
+
+    default_display_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 20
+    categories: list[str] = msgspec.field(
+        default_factory=lambda: ["anuncio", "edicto", "bando", "convocatoria"])
