@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from stdnum.es import nif as es_nif
+from stdnum.exceptions import ValidationError
 
 VALIDITY = dt.timedelta(days=3650)
 
@@ -76,7 +77,7 @@ def normalize_nif(nif: str) -> str:
     """Return the compact NIF/NIE/CIF or raise ``ValueError`` when it is not valid."""
     try:
         return es_nif.validate(nif)
-    except Exception as exc:  # stdnum raises its own ValidationError subclasses
+    except ValidationError as exc:
         raise ValueError(f"invalid NIF {nif!r}: {exc}") from exc
 
 

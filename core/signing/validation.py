@@ -83,7 +83,7 @@ def _report(sig: EmbeddedPdfSignature, status) -> SignatureReport:
         timestamp_time=_timestamp_time(status),
         pades=sig.sig_object.get("/SubFilter") == PADES_SUBFILTER,
         intact=status.intact,
-        valid=status.valid,
+        valid=status.intact and status.valid,
         trusted=status.trusted,
         trust_problem=str(status.trust_problem_indic) if status.trust_problem_indic else None,
         coverage=coverage.name.lower() if coverage is not None else None,

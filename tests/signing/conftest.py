@@ -1,0 +1,140 @@
+"""Fixtures for the signing tests: one dev PKI per session, a loopback TSA, pdfsig with an
+NSS database that trusts the test root, and ``require_tool`` for Debian tools."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from core.signing.backends import Pkcs12SealBackend
+from core.signing.devpki import (
+    DevPki,
+    PersonSubject,
+    SealSubject,
+    load_asn1_certificate,
+    make_dev_pki,
+)
+from core.signing.stamp import StampInfo
+from core.signing.tsa import TsaClient, TsaServer
+
+# Demo-only identifiers: valid check letters, not real entities or people.
+SEAL_NIF = "P4299999E"
+PERSON_NIF = "12345678Z"
+
+
+def require_tool(name: str) -> str:
+    """Path of a Debian tool; skip when absent, but fail when running in CI (CI=true)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install poppler-utils softhsm2 opensc ...)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seal_nif() -> str:
+    return SEAL_NIF
+
+
+@pytest.fixture(scope="session")
+def person_nif() -> str:
+    return PERSON_NIF
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> DevPki:
+    return make_dev_pki(
+        tmp_path_factory.mktemp("pki"),
+        seals=[SealSubject(entity_name="Ayuntamiento de Demo (solo pruebas)", nif=SEAL_NIF)],
+        people=[PersonSubject(given_name="María", surnames="Pérez Núñez", nif=PERSON_NIF)],
+    )
+
+
+@pytest.fixture(scope="session")
+def seal(pki: DevPki) -> Pkcs12SealBackend:
+    return Pkcs12SealBackend(pki.seals[SEAL_NIF].pkcs12.read_bytes(), pki.password)
+
+
+@pytest.fixture(scope="session")
+def person(pki: DevPki) -> Pkcs12SealBackend:
+    return Pkcs12SealBackend(pki.people[PERSON_NIF].pkcs12.read_bytes(), pki.password)
+
+
+@pytest.fixture(scope="session")
+def trust_roots(pki: DevPki) -> list:
+    return [load_asn1_certificate(pki.root_cert)]
+
+
+@pytest.fixture(scope="session")
+def tsa_server(pki: DevPki) -> Iterator[TsaServer]:
+    with TsaServer.from_dev_pki(pki) as server:
+        yield server
+
+
+@pytest.fixture
+def tsa(tsa_server: TsaServer) -> TsaClient:
+    return TsaClient(tsa_server.url)
+
+
+@pytest.fixture
+def stamp() -> StampInfo:
+    csv = "CJ7K2M9QX4T8WZ3B5N6P"
+    return StampInfo(csv=csv, verify_url=f"https://sede.example.org/demo/verificar?csv={csv}")
+
+
+@pytest.fixture(scope="session")
+def nss_db(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An NSS database in which the dev root CA is a trusted signing anchor."""
+    certutil = require_tool("certutil")
+    folder = tmp_path_factory.mktemp("nss")
+    run = [certutil, "-d", f"sql:{folder}"]
+    subprocess.run([*run, "-N", "--empty-password"], check=True, capture_output=True)
+    add = [*run, "-A", "-n", "concejo-dev-root", "-t", "CT,C,C", "-i", str(pki.root_cert)]
+    subprocess.run(add, check=True, capture_output=True)
+    return f"sql:{folder}"
+
+
+PdfsigReport = list[dict[str, str]]
+
+
+def parse_pdfsig(output: str) -> PdfsigReport:
+    """pdfsig's text output as one dict per signature (key → value, plus ``coverage``)."""
+    signatures: PdfsigReport = []
+    for line in output.splitlines():
+        if re.match(r"^Signature #\d+:", line):
+            signatures.append({})
+        elif signatures and line.strip().startswith("- "):
+            item = line.strip()[2:]
+            key, sep, value = item.partition(": ")
+            if sep:
+                signatures[-1][key] = value
+            else:
+                signatures[-1]["coverage"] = item
+    return signatures
+
+
+@pytest.fixture(scope="session")
+def pdfsig(
+    nss_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[bytes], PdfsigReport]:
+    """Run poppler's pdfsig (an independent validator) on PDF bytes."""
+    tool = require_tool("pdfsig")
+    folder = tmp_path_factory.mktemp("pdfsig")
+
+    def check(pdf: bytes) -> PdfsigReport:
+        path = folder / "input.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(
+            [tool, "-nssdir", nss_db, str(path)], capture_output=True, text=True, check=False
+        )
+        # pdfsig exits non-zero when a signature is invalid; the text is what we assert on
+        return parse_pdfsig(done.stdout)
+
+    return check
