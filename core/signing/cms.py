@@ -99,7 +99,7 @@ class CmsTemplate:
             {"issuer": certificate.issuer, "serial_number": certificate.serial_number}
         ).dump()
         self._signer_info_head = b"\x02\x01\x01" + sid + _SHA256
-        certs = b"".join(c.dump() for c in [certificate, *chain])
+        certs = b"".join(sorted(c.dump() for c in [certificate, *chain]))  # DER SET OF order
         version = b"\x02\x01\x03" if self._encapsulated else b"\x02\x01\x01"
         self._signed_data_head = version + tlv(0x31, _SHA256)
         self._certificates = tlv(0xA0, certs)

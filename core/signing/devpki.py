@@ -290,6 +290,8 @@ def _tsa(directory: Path, issuer: _Issuer, password: bytes) -> None:
 
 def make_dev_pki(directory: Path, seals: list[SealSubject], people: list[PersonSubject]) -> DevPki:
     """Create (or complete) the development PKI under ``directory`` and return its paths."""
+    seal_names = {normalize_nif(seal.nif): seal_name(seal) for seal in seals}
+    person_names = {normalize_nif(person.nif): person_name(person) for person in people}
     directory.mkdir(parents=True, exist_ok=True)
     password = _password(directory)
     root = _ca_pair(directory, "root", _ca_name("CONCEJO DESARROLLO RAIZ"), None, password)
@@ -298,14 +300,12 @@ def make_dev_pki(directory: Path, seals: list[SealSubject], people: list[PersonS
     )
     _tsa(directory, intermediate, password)
     seal_files = {
-        nif: _end_entity(directory / "seals", nif, seal_name(seal), intermediate, password)
-        for seal in seals
-        for nif in [normalize_nif(seal.nif)]
+        nif: _end_entity(directory / "seals", nif, name, intermediate, password)
+        for nif, name in seal_names.items()
     }
     people_files = {
-        nif: _end_entity(directory / "people", nif, person_name(person), intermediate, password)
-        for person in people
-        for nif in [normalize_nif(person.nif)]
+        nif: _end_entity(directory / "people", nif, name, intermediate, password)
+        for nif, name in person_names.items()
     }
     return DevPki(
         directory=directory,

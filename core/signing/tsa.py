@@ -21,7 +21,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
-from asn1crypto import tsp
+from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -36,6 +36,15 @@ REPLY_TYPE = "application/timestamp-reply"
 # Policy OID under the UUID arc 2.25 (no registration needed): "Concejo development TSA".
 DEV_TSA_POLICY = "2.25.238206524595424417364917003591012262233"
 _MAX_REQUEST = 64 * 1024
+
+
+class _StatusOnlyResp(core.Sequence):
+    """TimeStampResp with the token OPTIONAL as in RFC 3161 (asn1crypto requires it)."""
+
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 class TsaClient(TimeStamper):
@@ -73,9 +82,14 @@ class TsaClient(TimeStamper):
         if resp.status != 200 or resp.getheader("Content-Type") != REPLY_TYPE:
             raise TimestampRequestError(f"TSA {self.url} answered HTTP {resp.status}")
         try:
-            return tsp.TimeStampResp.load(body)
+            status = _StatusOnlyResp.load(body)["status"]
+            granted = status["status"].native in ("granted", "granted_with_mods")
         except ValueError as exc:
             raise TimestampRequestError(f"TSA {self.url} sent a malformed reply") from exc
+        if not granted:
+            reasons = ", ".join(sorted(status["fail_info"].native or ())) or "no reason given"
+            raise TimestampRequestError(f"TSA {self.url} refused the request: {reasons}")
+        return tsp.TimeStampResp.load(body)
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         return await asyncio.to_thread(self.request_tsa_response, req)
@@ -143,7 +157,7 @@ class _Responder:
     @staticmethod
     def _reject(reason: str) -> bytes:
         status = tsp.PKIStatusInfo({"status": "rejection", "fail_info": {reason}})
-        return tsp.TimeStampResp({"status": status}).dump()
+        return tlv(0x30, status.dump())  # TimeStampResp without a token
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -3,13 +3,11 @@ NSS database that trusts the test root, and ``require_tool`` for Debian tools.""
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
+from signing_tools import PdfsigReport, parse_pdfsig, require_tool
 
 from core.signing.backends import Pkcs12SealBackend
 from core.signing.devpki import (
@@ -25,17 +23,6 @@ from core.signing.tsa import TsaClient, TsaServer
 # Demo-only identifiers: valid check letters, not real entities or people.
 SEAL_NIF = "P4299999E"
 PERSON_NIF = "12345678Z"
-
-
-def require_tool(name: str) -> str:
-    """Path of a Debian tool; skip when absent, but fail when running in CI (CI=true)."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install poppler-utils softhsm2 opensc ...)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -99,25 +86,6 @@ def nss_db(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
     add = [*run, "-A", "-n", "concejo-dev-root", "-t", "CT,C,C", "-i", str(pki.root_cert)]
     subprocess.run(add, check=True, capture_output=True)
     return f"sql:{folder}"
-
-
-PdfsigReport = list[dict[str, str]]
-
-
-def parse_pdfsig(output: str) -> PdfsigReport:
-    """pdfsig's text output as one dict per signature (key → value, plus ``coverage``)."""
-    signatures: PdfsigReport = []
-    for line in output.splitlines():
-        if re.match(r"^Signature #\d+:", line):
-            signatures.append({})
-        elif signatures and line.strip().startswith("- "):
-            item = line.strip()[2:]
-            key, sep, value = item.partition(": ")
-            if sep:
-                signatures[-1][key] = value
-            else:
-                signatures[-1]["coverage"] = item
-    return signatures
 
 
 @pytest.fixture(scope="session")

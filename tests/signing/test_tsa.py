@@ -1,0 +1,81 @@
+"""The loopback RFC 3161 server and the client, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import socket
+
+import pytest
+from asn1crypto import algos, cms, tsp
+from pyhanko.sign.timestamps import TimestampRequestError
+
+from core.signing.devpki import load_asn1_certificate
+from core.signing.tsa import DEV_TSA_POLICY, TsaClient
+
+
+def test_token_stamps_our_digest(tsa, tsa_server, pki):
+    digest = hashlib.sha256(b"firma").digest()
+    token = cms.ContentInfo.load(tsa.timestamp_token(digest))
+
+    signed = token["content"]
+    info = signed["encap_content_info"]["content"].parsed
+    assert info["message_imprint"]["hashed_message"].native == digest
+    assert info["policy"].dotted == DEV_TSA_POLICY
+    names = {c.chosen.subject.native["common_name"] for c in signed["certificates"]}
+    assert names == {"CONCEJO DESARROLLO TSA", "CONCEJO DESARROLLO SUBORDINADA"}
+    [signer_info] = signed["signer_infos"]
+    assert signer_info["sid"].chosen["serial_number"].native == (
+        load_asn1_certificate(pki.tsa_cert).serial_number
+    )
+    assert tsa_server.url.startswith("http://127.0.0.1:")
+    assert tsa.largest_token == len(token.dump())
+
+
+def test_nonces_differ_and_serials_are_unique(tsa):
+    digest = hashlib.sha256(b"x").digest()
+    infos = [
+        cms.ContentInfo.load(tsa.timestamp_token(digest))["content"]["encap_content_info"][
+            "content"
+        ].parsed
+        for _ in range(3)
+    ]
+    assert len({i["nonce"].native for i in infos}) == 3
+    assert len({i["serial_number"].native for i in infos}) == 3
+
+
+def test_unsupported_algorithm_is_rejected(tsa):
+    req = tsp.TimeStampReq(
+        {
+            "version": 1,
+            "message_imprint": {
+                "hash_algorithm": algos.DigestAlgorithm({"algorithm": "md5"}),
+                "hashed_message": hashlib.md5(b"x").digest(),
+            },
+            "cert_req": True,
+        }
+    )
+    with pytest.raises(TimestampRequestError, match="refused the request: bad_alg"):
+        tsa.request_tsa_response(req)
+
+
+def test_garbage_request_is_refused(tsa_server):
+    host, port = tsa_server.url.split("//")[1].split("/")[0].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=5)
+    conn.request("POST", "/tsa", body=b"junk", headers={"Content-Type": "text/plain"})
+    assert conn.getresponse().status == 415
+    conn.close()
+
+
+def test_unreachable_tsa_fails_clearly():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = TsaClient(f"http://127.0.0.1:{port}/tsa", timeout=2)
+    with pytest.raises(TimestampRequestError, match="unreachable"):
+        client.timestamp_token(hashlib.sha256(b"x").digest())
+
+
+def test_only_http_urls():
+    with pytest.raises(ValueError):
+        TsaClient("ftp://tsa.example.org/")
