@@ -24,6 +24,8 @@ from sample_files import (
     tiny_pdf,
 )
 
+from core.documents.csvcode import new_csv
+from core.documents.pdf import render_pdf
 from core.documents.sniff import TYPES
 from core.documents.strip import STRIPPABLE_MIMES, StripError, strip_metadata
 
@@ -175,3 +177,15 @@ def test_encrypted_pdf_is_refused() -> None:
     writer.write(out)
     with pytest.raises(StripError, match="cifrado"):
         strip_metadata(out.getvalue(), "application/pdf")
+
+
+def test_pdf_from_our_own_renderer() -> None:
+    csv = new_csv()
+    rendered = render_pdf(
+        "pdf/base.html", {}, csv=csv, verify_url=f"https://sede.example/v/{csv}", title="Acta"
+    )
+    assert "WeasyPrint" in PdfReader(io.BytesIO(rendered)).metadata.producer
+    clean = PdfReader(io.BytesIO(strip_metadata(rendered, "application/pdf")))
+    assert clean.metadata is None and clean.xmp_metadata is None
+    assert csv in clean.pages[0].extract_text()
+    assert len(clean.pages[0].images) == 1
