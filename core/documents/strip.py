@@ -4,7 +4,8 @@
 what, and keeps what it shows:
 
 * PDF: the ``/Info`` dictionary, every XMP ``/Metadata`` stream, ``/PieceInfo`` private
-  data, the authors of comments, and earlier revisions (the file is rewritten whole);
+  data, the authors of comments, and earlier revisions (the file is rewritten whole); a
+  PDF/A keeps only its PDF/A identification in XMP, so it stays PDF/A;
 * PNG: every chunk but the image and colour ones (text, EXIF, time stamps, private chunks);
 * JPEG: EXIF (GPS, camera, author, thumbnail), XMP, IPTC, comments and anything after
   the image; the orientation survives in a minimal EXIF so photos stay upright;
@@ -22,7 +23,8 @@ from collections.abc import Callable
 
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
+from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from core.documents.sniff import TYPES
 
@@ -43,8 +45,8 @@ def _strip_pdf(data: bytes) -> bytes:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise StripError("PDF cifrado: no se pueden limpiar sus metadatos")
-        root = reader.trailer["/Root"]
-        _scrub_pdf_object(root, set())
+        pdfa = _pdfa_identification(reader)
+        _scrub_pdf_object(reader.trailer["/Root"], set())
         for page in reader.pages:
             for annotation in page.get("/Annots") or []:
                 annotation = annotation.get_object()
@@ -57,9 +59,40 @@ def _strip_pdf(data: bytes) -> bytes:
     except Exception as exc:
         raise StripError(f"PDF ilegible: {exc}") from exc
     writer.metadata = None
+    if pdfa:
+        writer.xmp_metadata = _PDFA_ONLY_XMP % pdfa
+        stream = writer.root_object["/Metadata"].get_object()
+        stream[NameObject("/Type")] = NameObject("/Metadata")
+        stream[NameObject("/Subtype")] = NameObject("/XML")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# A PDF/A keeps its identification, which the standard requires, and nothing else.
+_PDFA_ONLY_XMP = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"'
+    b' pdfaid:part="%(part)s" pdfaid:conformance="%(conformance)s"/>'
+    b'</rdf:RDF></x:xmpmeta><?xpacket end="r"?>'
+)
+
+
+def _pdfa_identification(reader: PdfReader) -> dict[bytes, bytes]:
+    """PDF/A part and conformance level declared in the XMP, empty when none or unreadable."""
+    try:
+        xmp = reader.xmp_metadata
+    except PdfReadError:
+        return {}
+    part = xmp and xmp.pdfaid_part
+    if not part:
+        return {}
+    conformance = xmp.pdfaid_conformance or "B"
+    if not (str(part).isdigit() and str(conformance).isalpha()):
+        return {}
+    return {b"part": str(part).encode(), b"conformance": str(conformance).encode()}
 
 
 def _scrub_pdf_object(obj: PdfObject, seen: set[int]) -> None:

@@ -30,7 +30,8 @@ def tiny_pdf(lines: list[str]) -> bytes:
     xmp = (
         b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
         b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        b' xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
         b"<dc:creator>%s</dc:creator><xmp:CreatorTool>%s</xmp:CreatorTool>"
         b"</rdf:Description></rdf:RDF></x:xmpmeta>"
     ) % (AUTHOR.encode(), TOOL.encode())

@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from sample_files import (
     ARTIST_TAG,
     AUTHOR,
@@ -54,6 +55,15 @@ def test_pdf() -> None:
     note, field = (annotation.get_object() for annotation in page["/Annots"])
     assert "/T" not in note and note["/Contents"] == "ok"
     assert field["/T"] == "nif_interesado"
+
+
+def test_pdf_with_broken_xmp() -> None:
+    original = tiny_pdf(["Bando"]).replace(b"xmlns:dc=", b"xmlns:zz=")
+    with pytest.raises(PdfReadError):
+        PdfReader(io.BytesIO(original)).xmp_metadata  # noqa: B018
+    clean = strip_metadata(original, "application/pdf")
+    assert_no_secrets(clean)
+    assert "Bando" in PdfReader(io.BytesIO(clean)).pages[0].extract_text()
 
 
 def test_pdf_earlier_revisions_are_dropped() -> None:
@@ -179,13 +189,20 @@ def test_encrypted_pdf_is_refused() -> None:
         strip_metadata(out.getvalue(), "application/pdf")
 
 
-def test_pdf_from_our_own_renderer() -> None:
+def test_pdf_a_from_our_own_renderer_stays_pdf_a() -> None:
     csv = new_csv()
     rendered = render_pdf(
         "pdf/base.html", {}, csv=csv, verify_url=f"https://sede.example/v/{csv}", title="Acta"
     )
     assert "WeasyPrint" in PdfReader(io.BytesIO(rendered)).metadata.producer
-    clean = PdfReader(io.BytesIO(strip_metadata(rendered, "application/pdf")))
-    assert clean.metadata is None and clean.xmp_metadata is None
+    stripped = strip_metadata(rendered, "application/pdf")
+    assert b"WeasyPrint" not in stripped
+    clean = PdfReader(io.BytesIO(stripped))
+    assert clean.metadata is None
+    xmp = clean.xmp_metadata
+    assert (xmp.pdfaid_part, xmp.pdfaid_conformance) == ("3", "B"), "still PDF/A-3b"
+    assert xmp.pdf_producer is None and not xmp.dc_title
+    metadata = clean.trailer["/Root"]["/Metadata"].get_object()
+    assert (metadata["/Type"], metadata["/Subtype"]) == ("/Metadata", "/XML")
     assert csv in clean.pages[0].extract_text()
     assert len(clean.pages[0].images) == 1
