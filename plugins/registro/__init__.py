@@ -1,0 +1,1 @@
+"""Registro general: asientos de entrada y salida, justificantes and the SIR exchange."""
