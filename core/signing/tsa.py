@@ -59,28 +59,54 @@ class TsaClient(TimeStamper):
         self.timeout = timeout
         self.headers = {**(headers or {}), "Content-Type": QUERY_TYPE, "Accept": REPLY_TYPE}
         self._parts = parts
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._local = threading.local()
         self.largest_token = 0  # bytes; lets the signer size its placeholder from experience
+
+    def _connection(self, fresh: bool) -> http.client.HTTPConnection:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and fresh:
+            conn.close()
+            conn = None
+        if conn is None:
+            parts = self._parts
+            conn_class = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            conn = self._local.conn = conn_class(parts.hostname, parts.port, timeout=self.timeout)
+        return conn
+
+    def close(self) -> None:
+        """Close this thread's keep-alive connection (others close when garbage-collected)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def _post(self, body: bytes) -> tuple[int, str | None, bytes]:
+        # keep-alive connection per thread; if the server closed it meanwhile, reopen once
+        for fresh in (False, True):
+            conn = self._connection(fresh)
+            try:
+                conn.request("POST", self._path, body=body, headers=self.headers)
+                resp = conn.getresponse()
+                return resp.status, resp.getheader("Content-Type"), resp.read()
+            except ConnectionError:
+                if fresh:
+                    raise
+        raise AssertionError("unreachable")
 
     def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         """POST one request and parse the response (synchronous)."""
-        parts = self._parts
-        conn_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        conn = conn_class(parts.hostname, parts.port, timeout=self.timeout)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
         try:
-            conn.request("POST", path, body=req.dump(), headers=self.headers)
-            resp = conn.getresponse()
-            body = resp.read()
+            status_code, content_type, body = self._post(req.dump())
         except OSError as exc:
+            self._local.conn = None
             raise TimestampRequestError(f"TSA {self.url} unreachable: {exc}") from exc
-        finally:
-            conn.close()
-        if resp.status != 200 or resp.getheader("Content-Type") != REPLY_TYPE:
-            raise TimestampRequestError(f"TSA {self.url} answered HTTP {resp.status}")
+        if status_code != 200 or content_type != REPLY_TYPE:
+            raise TimestampRequestError(f"TSA {self.url} answered HTTP {status_code}")
         try:
             status = _StatusOnlyResp.load(body)["status"]
             granted = status["status"].native in ("granted", "granted_with_mods")
@@ -161,6 +187,8 @@ class _Responder:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: one connection (and thread) per client
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACK
     responder: ClassVar[_Responder]
 
     def do_POST(self) -> None:

@@ -66,8 +66,10 @@ def tsa_server(pki: DevPki) -> Iterator[TsaServer]:
 
 
 @pytest.fixture
-def tsa(tsa_server: TsaServer) -> TsaClient:
-    return TsaClient(tsa_server.url)
+def tsa(tsa_server: TsaServer) -> Iterator[TsaClient]:
+    client = TsaClient(tsa_server.url)
+    yield client
+    client.close()
 
 
 @pytest.fixture
