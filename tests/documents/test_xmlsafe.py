@@ -9,10 +9,12 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 
 from core.documents.xmlsafe import (
     MalformedXmlError,
     UnsafeXmlError,
+    _parser,
     parse_xml,
     strip_controls,
 )
@@ -167,10 +169,6 @@ def test_strip_controls_keeps_everything_else(text: str) -> None:
 
 def test_parser_configuration_alone_resolves_no_entity(listener: socket.socket) -> None:
     """Defence in depth: even a DTD that escaped the prolog scan would load nothing."""
-    from lxml import etree
-
-    from core.documents.xmlsafe import _parser
-
     port = listener.getsockname()[1]
     document = (
         '<?xml version="1.0"?><!DOCTYPE r ['
