@@ -65,10 +65,16 @@ class BlobNotFound(LookupError):
     """No blob with that hash is stored."""
 
 
-def blob_key(sha256: str) -> str:
-    """Relative path or object key of a blob; refuses anything but 64 lowercase hex digits."""
+def _checked(sha256: str) -> str:
+    """``sha256`` itself when it is 64 lowercase hex digits, else ValueError."""
     if not _SHA256.match(sha256):
         raise ValueError(f"not a hex SHA-256: {sha256!r}")
+    return sha256
+
+
+def blob_key(sha256: str) -> str:
+    """Relative path or object key of a blob: ``ab/cd/abcd…``."""
+    _checked(sha256)
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
 
@@ -160,13 +166,17 @@ class _StoreBase(ABC):
         async for ref in self.iter_all():
             seen.add(bytes.fromhex(ref.sha256))
             digest = hashlib.sha256()
-            async for chunk in self.open_stream(ref.sha256):
-                digest.update(chunk)
+            try:
+                async for chunk in self.open_stream(ref.sha256):
+                    digest.update(chunk)
+            except BlobNotFound:
+                damage.append(Damage(ref.sha256, "missing", "vanished while being checked"))
+                continue
             if digest.hexdigest() != ref.sha256:
                 detail = f"content hashes to {digest.hexdigest()}"
                 damage.append(Damage(ref.sha256, "corrupt", detail))
         for sha256 in expected:
-            if bytes.fromhex(sha256) not in seen:
+            if bytes.fromhex(_checked(sha256)) not in seen:
                 damage.append(Damage(sha256, "missing", "expected blob is not stored"))
         return damage
 

@@ -187,6 +187,24 @@ async def test_fsck_reports_corrupt_and_missing(harness: Harness) -> None:
     }
 
 
+async def test_fsck_survives_a_blob_vanishing_mid_check(tmp_path: Path) -> None:
+    gone = hashlib.sha256(b"gone").hexdigest()
+
+    class ListingRace(FileBlobStore):
+        """Lists one blob more than it holds, as when one is deleted mid-check."""
+
+        async def iter_all(self) -> AsyncIterator[BlobRef]:
+            async for ref in super().iter_all():
+                yield ref
+            yield BlobRef(gone, 4)
+
+    store = ListingRace(tmp_path)
+    await store.put_bytes(b"kept")
+    assert await store.fsck() == [Damage(gone, "missing", "vanished while being checked")]
+    with pytest.raises(ValueError):
+        await store.fsck(["not-a-hash"])
+
+
 async def test_file_blobs_are_read_only_and_fanned_out(tmp_path: Path) -> None:
     store = FileBlobStore(tmp_path)
     ref = await store.put_bytes(b"acta del pleno")
