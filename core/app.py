@@ -21,7 +21,8 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -32,6 +33,7 @@ from core.settings import Settings, load_settings
 from core.tenancy.context import tenant_by_host
 from core.tenancy.services import RESERVED_SLUGS
 from core.web import i18n
+from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
 from core.web.routes import KERNEL_ROUTES
@@ -109,8 +111,12 @@ class HostMiddleware:
 
 
 def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None,
-               run_worker: bool | None = None) -> Litestar:
-    """Build the app; boots a kernel from ``settings`` unless one is given."""
+               run_worker: bool | None = None, scheduler: bool = False) -> Litestar:
+    """Build the app; boots a kernel from ``settings`` unless one is given.
+
+    ``run_worker`` (default: when no broker is configured) runs the Dramatiq worker in
+    this process; ``scheduler`` also queues periodic jobs and retries the outbox relay.
+    """
     settings = settings or load_settings()
     kernel = kernel or boot(settings)
     i18n.install(i18n.Catalogs([WEB_DIR / "locale", *_plugin_dirs(kernel, "locale")]))
@@ -122,6 +128,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         tasks: list[asyncio.Task[Any]] = []
         if embedded_worker:
             kernel.jobs.start_worker(asyncio.get_running_loop())
+        if scheduler:
             tasks.append(asyncio.create_task(_periodic(kernel)))
         try:
             yield
@@ -145,8 +152,9 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
         openapi_config=OpenAPIConfig(title="Concejo API", version="1"),
         exception_handlers={Exception: handle_exception},
-        csrf_config=CSRFConfig(secret=settings.effective_secret_key().decode(),
-                               exclude=["/api/", "/health"], cookie_name="csrftoken"),
+        middleware=[DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(
+            secret=settings.effective_secret_key().decode(), cookie_name="csrftoken",
+            cookie_samesite="strict"))],
         lifespan=[lifespan],
         debug=settings.debug,
     )
@@ -157,7 +165,8 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
 def create_asgi(kernel: Kernel) -> HostMiddleware:
     """The served application: the app behind the host-name mapping (which must run
     before routing, so it wraps the app instead of being a Litestar middleware)."""
-    return HostMiddleware(create_app(kernel.settings, kernel=kernel))
+    return HostMiddleware(create_app(kernel.settings, kernel=kernel,
+                                     scheduler=kernel.settings.uses_embedded_jobs))
 
 
 async def _periodic(kernel: Kernel, every: float = 30.0) -> None:

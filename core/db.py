@@ -155,8 +155,9 @@ def unique_index(table: str, *columns: str) -> Callable[[], Awaitable[None]]:
     after the table exists."""
     name = f"uq_{table}_{'_'.join(columns)}"
 
+    quoted = ", ".join(f'"{column}"' for column in columns)
+
     async def create() -> None:
-        await engine().run_ddl(
-            f'CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({", ".join(columns)})')
+        await engine().run_ddl(f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({quoted})")
 
     return create

@@ -24,7 +24,7 @@ from typing import Any
 import dramatiq
 import msgspec
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import CurrentMessage, Middleware, SkipMessage
+from dramatiq.middleware import CurrentMessage, Middleware, MiddlewareError, SkipMessage
 
 from core.db import after_commit, atomic
 from core.jobs_app.tables import DoneMessage, OutboxMessage
@@ -37,7 +37,7 @@ MESSAGE_NAMESPACE = uuid.UUID("6f1c2a0e-4b1d-4c47-9a51-3c1f0e5d2b77")
 DELIVER_EVENT = "core.deliver_event"
 
 
-class MissingTenant(Exception):
+class MissingTenant(MiddlewareError):
     """A job message without a tenant: refused at enqueue and at processing."""
 
 

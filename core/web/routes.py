@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
@@ -21,7 +20,7 @@ from core.web.kernel_hooks import SESSION_COOKIE
 from core.web.pages import actor_of, page, tenant_of
 
 
-@get("/health", sync_to_thread=False, include_in_schema=True, tags=["kernel"])
+@get("/health", include_in_schema=True, tags=["kernel"])
 async def health() -> Response:
     """Database and broker reachability; 503 when either is down."""
     kernel = _kernel.current()
@@ -44,13 +43,13 @@ class LoginForm(msgspec.Struct):
 
 
 @get("/login", include_in_schema=False)
-async def login_page(request: Request, next: str = "/") -> Template:
+async def login_page(request: Request, next: FromQuery[str] = "/") -> Template:
     return await page(request, "core:login.html", next=next, error=None)
 
 
 @post("/login", include_in_schema=False)
 async def login_submit(
-    request: Request, data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+    request: Request, data: URLEncodedBody[LoginForm]
 ) -> Response:
     key = await login(data.email, data.password)
     if key is None:
@@ -111,7 +110,7 @@ class PluginChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     settings: dict[str, Any] | None = None
 
 
-async def _console_tenant(request: Request, slug: str) -> TenantContext:
+async def _console_tenant(request: Request, slug: FromPath[str]) -> TenantContext:
     tenant = await tenant_by_slug(slug)
     if tenant is None:
         raise NotFoundException(f"No entity {slug!r}")
@@ -120,7 +119,7 @@ async def _console_tenant(request: Request, slug: str) -> TenantContext:
 
 
 @get("/api/v1/diputacion/tenants/{slug:str}/plugins", tags=["console"])
-async def list_tenant_plugins(request: Request, slug: str) -> list[PluginState]:
+async def list_tenant_plugins(request: Request, slug: FromPath[str]) -> list[PluginState]:
     """Installed plugins and whether each is enabled for the entity."""
     tenant = await _console_tenant(request, slug)
     return [PluginState(plugin=name, enabled=tenant.is_enabled(name),
@@ -130,8 +129,8 @@ async def list_tenant_plugins(request: Request, slug: str) -> list[PluginState]:
 
 @post("/api/v1/diputacion/tenants/{slug:str}/plugins/{plugin:str}", tags=["console"],
       status_code=200)
-async def change_tenant_plugin(request: Request, slug: str, plugin: str,
-                               data: PluginChange) -> PluginState:
+async def change_tenant_plugin(request: Request, slug: FromPath[str], plugin: FromPath[str],
+                               data: JSONBody[PluginChange]) -> PluginState:
     """Enable or disable a plugin for an entity, with its settings (validated)."""
     tenant = await _console_tenant(request, slug)
     if plugin not in _kernel.current().plugins.manifests:

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from core.web.pages import actor_of, page, tenant_of
 from plugins.tablon import permissions, services
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, Retirada
-
-FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 class StaffController(Controller):
@@ -33,14 +29,14 @@ class StaffController(Controller):
 
     @post("/", opt={"permission": permissions.PUBLISH.name})
     async def publish(self, request: Request,
-                      data: Annotated[AnuncioIn, FORM]) -> Redirect:
+                      data: URLEncodedBody[AnuncioIn]) -> Redirect:
         tenant = tenant_of(request)
         await services.publish(tenant, data, actor=actor_of(request).email)
         return Redirect(f"/{tenant.slug}/tablon/")
 
     @post("/{anuncio_id:int}/retirar", opt={"permission": permissions.RETIRE.name})
-    async def retire(self, request: Request, anuncio_id: int,
-                     data: Annotated[Retirada, FORM]) -> Redirect:
+    async def retire(self, request: Request, anuncio_id: FromPath[int],
+                     data: URLEncodedBody[Retirada]) -> Redirect:
         tenant = tenant_of(request)
         await services.retire(tenant, anuncio_id, data.reason, actor=actor_of(request).email)
         return Redirect(f"/{tenant.slug}/tablon/")
@@ -59,7 +55,7 @@ class SedeController(Controller):
                           anuncios=await services.list_public(tenant))
 
     @get("/{anuncio_id:int}", name="tablon:sede-detail")
-    async def detail(self, request: Request, anuncio_id: int) -> Template:
+    async def detail(self, request: Request, anuncio_id: FromPath[int]) -> Template:
         anuncio = await services.get_public(tenant_of(request), anuncio_id)
         return await page(request, "tablon/sede_detail.html", anuncio=anuncio)
 
@@ -79,16 +75,17 @@ class ApiController(Controller):
         return await services.list_all(tenant_of(request))
 
     @post("/", summary="Publish a notice", opt={"permission": permissions.PUBLISH.name})
-    async def publish(self, request: Request, data: AnuncioIn) -> AnuncioOut:
+    async def publish(self, request: Request, data: JSONBody[AnuncioIn]) -> AnuncioOut:
         return await services.publish(tenant_of(request), data,
                                       actor=actor_of(request).email)
 
     @get("/{anuncio_id:int}", summary="One notice", opt={"permission": permissions.VIEW.name})
-    async def detail(self, request: Request, anuncio_id: int) -> AnuncioOut:
+    async def detail(self, request: Request, anuncio_id: FromPath[int]) -> AnuncioOut:
         return await services.get(tenant_of(request), anuncio_id)
 
     @post("/{anuncio_id:int}/retirar", summary="Retire a notice", status_code=200,
           opt={"permission": permissions.RETIRE.name})
-    async def retire(self, request: Request, anuncio_id: int, data: Retirada) -> AnuncioOut:
+    async def retire(self, request: Request, anuncio_id: FromPath[int],
+                     data: JSONBody[Retirada]) -> AnuncioOut:
         return await services.retire(tenant_of(request), anuncio_id, data.reason,
                                      actor=actor_of(request).email)

@@ -1,0 +1,1 @@
+"""Throw-away plugins that prove each kernel hook."""
