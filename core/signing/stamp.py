@@ -4,9 +4,7 @@ The appearance is a small form XObject drawn with the standard Courier fonts (Wi
 embedding), so text width is exact (600/1000 em per glyph) and lines shrink to fit the box.
 The part that depends only on the signer and the box (background, frame, heading, signer
 name) is rendered once and cached; per document only the date, CSV, URL and QR are drawn.
-The QR is encoded with segno using a fixed mask pattern (any of the eight masks is valid
-ISO/IEC 18004; evaluating all eight is what makes default encoding ~5× slower) and drawn as
-one filled path of module runs.
+The QR code (``qr.py``, byte mode, level M) is drawn as one filled path of module runs.
 """
 
 from __future__ import annotations
@@ -17,9 +15,10 @@ import re
 from zoneinfo import ZoneInfo
 
 import msgspec
-import segno
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
+
+from .qr import qr_matrix
 
 MADRID = ZoneInfo("Europe/Madrid")
 DEFAULT_SIZE = (250.0, 64.0)  # points
@@ -122,7 +121,7 @@ def _static_part(signer_label: str, width: float, height: float, qr: bool) -> by
 
 
 def _qr_path(url: str, x: float, y: float, side: float) -> bytes:
-    matrix = segno.make_qr(url, error="m", mask=0, boost_error=False).matrix
+    matrix = qr_matrix(url)
     size = len(matrix)
     scale = side / (size + 2 * _QR_QUIET)
     ops = [b"q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n" % (scale, scale, x, y)]
