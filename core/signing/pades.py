@@ -32,9 +32,10 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter, enumerate_sig_fields
+from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.signers.cms_embedder import PdfCMSEmbedder, SigIOSetup, SigObjSetup
 from pyhanko.sign.signers.pdf_byterange import SignatureObject
+from pyhanko.sign.validation import read_certification_data
 
 from .backends import SignerBackend
 from .cms import CmsTemplate
@@ -61,7 +62,10 @@ _prepared: weakref.WeakKeyDictionary[SignerBackend, _Prepared] = weakref.WeakKey
 
 
 def _prepare(signer: SignerBackend) -> _Prepared:
-    prepared = _prepared.get(signer)
+    try:
+        prepared = _prepared.get(signer)
+    except TypeError:  # not weak-referenceable: no caching
+        return _Prepared(signer)
     if prepared is None:
         prepared = _prepared[signer] = _Prepared(signer)
     return prepared
@@ -108,6 +112,9 @@ def _sign_once(
 ) -> tuple[bytes | None, int]:
     """One attempt; returns (signed PDF, CMS size), or (None, size) when it did not fit."""
     reader = _reader(pdf)
+    certification = read_certification_data(reader)
+    if certification is not None and certification.permission == MDPPerm.NO_CHANGES:
+        raise SigningError("the document is certified and its author forbids any change")
     writer = IncrementalPdfFileWriter.from_reader(reader)
     existing = sum(1 for _ in enumerate_sig_fields(reader))
     name = request.field_name or f"Firma{existing + 1}"

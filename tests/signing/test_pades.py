@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+import pypdf
 import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 
 from core.signing.errors import InvalidPdfError, SigningError
 from core.signing.pades import sign_pdf
@@ -192,3 +195,50 @@ def test_untrusted_root_is_reported(seal, person):
     signed = sign_pdf(sample_pdf(), seal)
     [sig] = validate_pdf(signed, [person.certificate]).signatures  # not a CA of this chain
     assert sig.valid and not sig.trusted and not sig.ok and sig.trust_problem
+
+
+def test_certified_document_forbidding_changes_is_refused(seal, pki, seal_nif):
+    stock = signers.SimpleSigner.load_pkcs12(
+        str(pki.seals[seal_nif].pkcs12), passphrase=pki.password
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name="Autor", certify=True, docmdp_permissions=MDPPerm.NO_CHANGES
+    )
+    certified = signers.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(sample_pdf())), meta, signer=stock
+    ).getvalue()
+    with pytest.raises(SigningError, match="certified"):
+        sign_pdf(certified, seal)
+
+
+def test_after_a_stock_pyhanko_signature(seal, pki, seal_nif, trust_roots, pdfsig):
+    stock = signers.SimpleSigner.load_pkcs12(
+        str(pki.seals[seal_nif].pkcs12), passphrase=pki.password
+    )
+    meta = signers.PdfSignatureMetadata(field_name="Previa", subfilter=SigSeedSubFilter.PADES)
+    first = signers.sign_pdf(
+        IncrementalPdfFileWriter(BytesIO(sample_pdf())), meta, signer=stock
+    ).getvalue()
+    both = sign_pdf(first, seal)
+    report = validate_pdf(both, trust_roots)
+    assert [s.field_name for s in report.signatures] == ["Previa", "Firma2"] and report.all_ok
+    assert [s["Signature Validation"] for s in pdfsig(both)] == ["Signature is Valid."] * 2
+
+
+def test_encrypted_pdf_is_refused(seal):
+    writer = pypdf.PdfWriter(clone_from=BytesIO(sample_pdf()))
+    writer.encrypt("usuario", "propietario", algorithm="AES-256")
+    out = BytesIO()
+    writer.write(out)
+    with pytest.raises(InvalidPdfError, match="encrypted"):
+        sign_pdf(out.getvalue(), seal)
+
+
+def test_backend_without_weak_references_still_signs(seal, trust_roots):
+    class Slotted:
+        __slots__ = ("certificate", "chain", "sign")
+
+        def __init__(self) -> None:
+            self.certificate, self.chain, self.sign = seal.certificate, seal.chain, seal.sign
+
+    assert validate_pdf(sign_pdf(sample_pdf(), Slotted()), trust_roots).all_ok
