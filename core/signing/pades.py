@@ -33,6 +33,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter, enumerate_sig_fields
+from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.cms_embedder import PdfCMSEmbedder, SigIOSetup, SigObjSetup
 from pyhanko.sign.signers.pdf_byterange import SignatureObject
 from pyhanko.sign.validation import read_certification_data
@@ -99,12 +100,17 @@ def _add_appearance(
     stamp: StampInfo,
     label: str,
     signed_at: dt.datetime,
-    box: tuple[float, float, float, float],
 ) -> None:
-    xobject = appearance_xobject(stamp, label, signed_at, box[2] - box[0], box[3] - box[1])
-    xobject.compress()
+    """Give the field's widget the stamp as normal appearance, sized to its /Rect."""
     annot = get_single_field_annot(field)
+    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    width, height = abs(x2 - x1), abs(y2 - y1)
+    if not (width and height):
+        return  # a pre-existing invisible field stays invisible
+    xobject = appearance_xobject(stamp, label, signed_at, width, height)
+    xobject.compress()
     annot[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): writer.add_object(xobject)})
+    writer.update_container(annot)
 
 
 def _sign_once(
@@ -123,9 +129,9 @@ def _sign_once(
     spec = SigFieldSpec(name, box=box, on_page=stamp.page if stamp is not None else 0)
     cms_writer = PdfCMSEmbedder(spec).write_cms(name, writer)
     field_ref = next(cms_writer)
-    if stamp is not None and box is not None:
+    if stamp is not None:
         label = stamp.signer_label or prepared.common_name
-        _add_appearance(writer, field_ref.get_object(), stamp, label, request.signed_at, box)
+        _add_appearance(writer, field_ref.get_object(), stamp, label, request.signed_at)
     placeholder = SignatureObject(
         timestamp=request.signed_at,
         subfilter=SigSeedSubFilter.PADES,
@@ -166,7 +172,8 @@ def sign_pdf(
 
     PAdES-B-B, or B-T when ``timestamper`` is given. ``stamp`` adds a visible stamp (signer,
     date-time, CSV, verification URL, QR); without it the signature is invisible.
-    ``field_name`` defaults to ``FirmaN`` (N = signatures so far + 1). ``signing_time``
+    ``field_name`` defaults to ``FirmaN`` (N = signature fields so far + 1); naming an
+    existing empty signature field fills it (the stamp then takes that field's /Rect). ``signing_time``
     (default: now) goes in ``/M`` and on the stamp. Raises ``InvalidPdfError`` for input
     that is not a readable, unencrypted PDF and ``SigningError`` for other failures.
     """
@@ -180,6 +187,8 @@ def sign_pdf(
     for _attempt in range(2):
         try:
             signed, size = _sign_once(pdf, signer, prepared, request, reserved)
+        except PyHankoSigningError as exc:  # e.g. the named field is already signed
+            raise SigningError(str(exc)) from exc
         except (PdfError, KeyError, TypeError) as exc:
             raise InvalidPdfError(f"cannot add a signature to this PDF: {exc}") from exc
         if signed is not None:

@@ -12,7 +12,12 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.fields import (
+    MDPPerm,
+    SigFieldSpec,
+    SigSeedSubFilter,
+    append_signature_field,
+)
 
 from core.signing.errors import InvalidPdfError, SigningError
 from core.signing.pades import sign_pdf
@@ -242,3 +247,19 @@ def test_backend_without_weak_references_still_signs(seal, trust_roots):
             self.certificate, self.chain, self.sign = seal.certificate, seal.chain, seal.sign
 
     assert validate_pdf(sign_pdf(sample_pdf(), Slotted()), trust_roots).all_ok
+
+
+def test_fills_a_prepared_empty_field_with_its_own_rect(seal, stamp, trust_roots, pdfsig):
+    writer = IncrementalPdfFileWriter(BytesIO(sample_pdf()))
+    append_signature_field(writer, SigFieldSpec("Alcaldía", box=(300, 50, 500, 110)))
+    out = BytesIO()
+    writer.write(out)
+    prepared = out.getvalue()
+
+    signed = sign_pdf(prepared, seal, stamp=stamp, field_name="Alcaldía")
+    [embedded] = _embedded(signed)
+    assert [float(v) for v in embedded.sig_field["/AP"]["/N"]["/BBox"]] == [0, 0, 200, 60]
+    assert validate_pdf(signed, trust_roots).all_ok
+    assert pdfsig(signed)[0]["Signature Validation"] == "Signature is Valid."
+    with pytest.raises(SigningError, match="filled already"):
+        sign_pdf(signed, seal, field_name="Alcaldía")
