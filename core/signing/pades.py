@@ -16,10 +16,13 @@ and signing-certificate-v2 and no signing-time; the claimed signing time goes in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import weakref
+from collections.abc import Generator, Iterator
 from io import BytesIO
+from typing import IO, Any
 
 import msgspec
 from cryptography.exceptions import InvalidSignature
@@ -113,10 +116,22 @@ def _add_appearance(
     writer.update_container(annot)
 
 
-def _sign_once(
-    pdf: bytes, signer: SignerBackend, prepared: _Prepared, request: _Request, reserved: int
-) -> tuple[bytes | None, int]:
-    """One attempt; returns (signed PDF, CMS size), or (None, size) when it did not fit."""
+@contextlib.contextmanager
+def _pdf_errors() -> Iterator[None]:
+    """Map what pyHanko raises while reading or writing the document to our exceptions."""
+    try:
+        yield
+    except PyHankoSigningError as exc:  # e.g. the named field is already signed
+        raise SigningError(str(exc)) from exc
+    except (PdfError, KeyError, TypeError) as exc:
+        raise InvalidPdfError(f"cannot add a signature to this PDF: {exc}") from exc
+
+
+def _open_field(
+    pdf: bytes, prepared: _Prepared, request: _Request, reserved: int
+) -> tuple[Generator[Any, Any, Any], bytes, IO[bytes]]:
+    """Create or fill the field, write the update with its placeholder and hash it; returns
+    the embedder coroutine (waiting for the CMS), the digest and the output stream."""
     reader = _reader(pdf)
     certification = read_certification_data(reader)
     if certification is not None and certification.permission == MDPPerm.NO_CHANGES:
@@ -141,7 +156,16 @@ def _sign_once(
     )
     cms_writer.send(SigObjSetup(sig_placeholder=placeholder))
     prepared_digest, output = cms_writer.send(SigIOSetup(md_algorithm="sha256"))
-    attrs = prepared.template.signed_attributes(prepared_digest.document_digest)
+    return cms_writer, prepared_digest.document_digest, output
+
+
+def _sign_once(
+    pdf: bytes, signer: SignerBackend, prepared: _Prepared, request: _Request, reserved: int
+) -> tuple[bytes | None, int]:
+    """One attempt; returns (signed PDF, CMS size), or (None, size) when it did not fit."""
+    with _pdf_errors():
+        cms_writer, digest, output = _open_field(pdf, prepared, request, reserved)
+    attrs = prepared.template.signed_attributes(digest)
     signature = signer.sign(attrs)
     try:
         prepared.public_key.verify(signature, attrs, padding.PKCS1v15(), hashes.SHA256())
@@ -153,7 +177,8 @@ def _sign_once(
     cms = prepared.template.signed_data(attrs, signature, token)
     if len(cms) > reserved:
         return None, len(cms)
-    cms_writer.send(cms)
+    with _pdf_errors():
+        cms_writer.send(cms)
     return output.getvalue(), len(cms)
 
 
@@ -173,9 +198,12 @@ def sign_pdf(
     PAdES-B-B, or B-T when ``timestamper`` is given. ``stamp`` adds a visible stamp (signer,
     date-time, CSV, verification URL, QR); without it the signature is invisible.
     ``field_name`` defaults to ``FirmaN`` (N = signature fields so far + 1); naming an
-    existing empty signature field fills it (the stamp then takes that field's /Rect). ``signing_time``
-    (default: now) goes in ``/M`` and on the stamp. Raises ``InvalidPdfError`` for input
-    that is not a readable, unencrypted PDF and ``SigningError`` for other failures.
+    existing empty signature field fills it (the stamp then takes that field's /Rect).
+    ``signing_time`` (default: now) goes in ``/M`` and on the stamp.
+
+    Raises ``InvalidPdfError`` for input that is not a readable, unencrypted PDF,
+    ``SigningError`` when the document or the backend cannot be used, and pyHanko's
+    ``TimestampRequestError`` (an ``OSError``) when the TSA fails.
     """
     prepared = _prepare(signer)
     signed_at = (signing_time or dt.datetime.now(MADRID)).replace(microsecond=0)
@@ -185,12 +213,7 @@ def sign_pdf(
         token_room = (timestamper.largest_token or TOKEN_SIZE_GUESS) + TOKEN_SLACK
     reserved = prepared.template.max_size(token_room)
     for _attempt in range(2):
-        try:
-            signed, size = _sign_once(pdf, signer, prepared, request, reserved)
-        except PyHankoSigningError as exc:  # e.g. the named field is already signed
-            raise SigningError(str(exc)) from exc
-        except (PdfError, KeyError, TypeError) as exc:
-            raise InvalidPdfError(f"cannot add a signature to this PDF: {exc}") from exc
+        signed, size = _sign_once(pdf, signer, prepared, request, reserved)
         if signed is not None:
             return signed
         reserved = size + TOKEN_SLACK  # the TSA token was larger than ever seen: retry once

@@ -26,7 +26,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pyhanko.sign.timestamps import TimeStamper
-from pyhanko.sign.timestamps.common_utils import TimestampRequestError, handle_tsp_response
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from .cms import CmsTemplate, tlv
 from .devpki import DevPki, load_asn1_certificate, load_private_key
@@ -123,9 +123,21 @@ class TsaClient(TimeStamper):
     def timestamp_token(self, message_digest: bytes) -> bytes:
         """DER ContentInfo of a time-stamp token over a SHA-256 ``message_digest``."""
         nonce, req = self.request_cms(message_digest, "sha256")
-        token = handle_tsp_response(self.request_tsa_response(req), nonce)
-        imprint = token["content"]["encap_content_info"]["content"].parsed["message_imprint"]
-        if imprint["hashed_message"].native != message_digest:
+        response = self.request_tsa_response(req)
+        try:
+            token = response["time_stamp_token"]
+            info = token["content"]["encap_content_info"]["content"].parsed
+            imprint = info["message_imprint"]
+            stamped = (
+                imprint["hash_algorithm"]["algorithm"].native,
+                imprint["hashed_message"].native,
+            )
+            echoed_nonce = info["nonce"].native
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise TimestampRequestError(f"TSA {self.url} sent a malformed token") from exc
+        if echoed_nonce != nonce:
+            raise TimestampRequestError(f"TSA {self.url} answered another request (nonce)")
+        if stamped != ("sha256", message_digest):
             raise TimestampRequestError(f"TSA {self.url} stamped a different message imprint")
         der = token.dump()
         self.largest_token = max(self.largest_token, len(der))

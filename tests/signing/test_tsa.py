@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import http.server
 import socket
+import threading
 
 import pytest
 from asn1crypto import algos, cms, tsp
 from pyhanko.sign.timestamps import TimestampRequestError
 
+from core.signing.cms import tlv
 from core.signing.devpki import load_asn1_certificate
 from core.signing.tsa import DEV_TSA_POLICY, TsaClient
 
@@ -79,3 +82,50 @@ def test_unreachable_tsa_fails_clearly():
 def test_only_http_urls():
     with pytest.raises(ValueError):
         TsaClient("ftp://tsa.example.org/")
+
+
+class _CannedTsa(http.server.BaseHTTPRequestHandler):
+    """A misbehaving TSA that answers every request with the same bytes."""
+
+    reply: bytes = b""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/timestamp-reply")
+        self.send_header("Content-Length", str(len(self.reply)))
+        self.end_headers()
+        self.wfile.write(self.reply)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def canned_tsa():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CannedTsa)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _answer(server, reply: bytes) -> TsaClient:
+    server.RequestHandlerClass = type("Canned", (_CannedTsa,), {"reply": reply})
+    return TsaClient(f"http://127.0.0.1:{server.server_address[1]}/tsa")
+
+
+def test_replayed_token_is_refused(canned_tsa, tsa):
+    digest = hashlib.sha256(b"x").digest()
+    _, req = tsa.request_cms(digest, "sha256")
+    replay = tsa.request_tsa_response(req).dump()  # a genuine reply to another request
+    with pytest.raises(TimestampRequestError, match="nonce"):
+        _answer(canned_tsa, replay).timestamp_token(digest)
+
+
+def test_granted_reply_with_garbage_token_is_refused(canned_tsa):
+    status = tsp.PKIStatusInfo({"status": "granted"}).dump()
+    garbage = tlv(0x30, status + tlv(0x30, b"\x06\x01\x00"))
+    with pytest.raises(TimestampRequestError, match="malformed"):
+        _answer(canned_tsa, garbage).timestamp_token(hashlib.sha256(b"x").digest())
