@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import weakref
 from collections.abc import Generator, Iterator
-from io import BytesIO
 from typing import IO, Any
 
 import msgspec
@@ -44,6 +43,7 @@ from pyhanko.sign.validation import read_certification_data
 from .backends import SignerBackend
 from .cms import CmsTemplate
 from .errors import InvalidPdfError, SigningError
+from .pdfread import read_pdf
 from .stamp import MADRID, StampInfo, appearance_xobject, default_box
 from .tsa import TsaClient
 
@@ -76,13 +76,7 @@ def _prepare(signer: SignerBackend) -> _Prepared:
 
 
 def _reader(pdf: bytes) -> PdfFileReader:
-    if not pdf.startswith(b"%PDF-"):
-        raise InvalidPdfError("not a PDF document (no %PDF- header)")
-    try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        reader.root  # noqa: B018 - resolve the catalog now so damage shows up here
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidPdfError(f"unreadable PDF: {exc}") from exc
+    reader = read_pdf(pdf)
     if reader.encrypted:
         raise InvalidPdfError("encrypted PDFs cannot be signed")
     return reader

@@ -7,6 +7,8 @@ from io import BytesIO
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 
+from .stamp import pdf_literal
+
 A4 = (595, 842)
 
 
@@ -17,11 +19,11 @@ def _page(writer: PdfFileWriter, text: str, number: int) -> PageObject:
                 generic.pdf_name("/Type"): generic.pdf_name("/Font"),
                 generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
                 generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
+                generic.pdf_name("/Encoding"): generic.pdf_name("/WinAnsiEncoding"),
             }
         )
     )
-    line = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    content = f"BT /F1 14 Tf 72 760 Td ({line} - p. {number}) Tj ET".encode("latin-1")
+    content = b"BT /F1 14 Tf 72 760 Td %s Tj ET" % pdf_literal(f"{text} - p. {number}")
     resources = generic.DictionaryObject(
         {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): font})}
     )

@@ -55,7 +55,8 @@ def default_box(existing_signatures: int) -> tuple[float, float, float, float]:
     return (MARGIN, y, MARGIN + width, y + height)
 
 
-def _pdf_text(text: str) -> bytes:
+def pdf_literal(text: str) -> bytes:
+    """``text`` as a PDF literal string in WinAnsi (cp1252), escaped; unknown glyphs → ?."""
     raw = text.encode("cp1252", errors="replace")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
@@ -98,7 +99,7 @@ def _line(layout: _Layout, index: int, font: bytes, text: str) -> bytes:
         size,
         layout.text_x,
         y,
-        _pdf_text(text),
+        pdf_literal(text),
     )
 
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Iterable
-from io import BytesIO
 
 import msgspec
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     KeyUsageConstraints,
@@ -29,6 +27,7 @@ from pyhanko.sign.validation import (
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import InvalidPdfError
+from .pdfread import read_pdf
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 _KEY_USAGE = KeyUsageConstraints(
@@ -94,23 +93,12 @@ def _report(sig: EmbeddedPdfSignature, status) -> SignatureReport:
     )
 
 
-def _reader(pdf: bytes) -> PdfFileReader:
-    if not pdf.startswith(b"%PDF-"):
-        raise InvalidPdfError("not a PDF document (no %PDF- header)")
-    try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        reader.root  # noqa: B018 - resolve the catalog now so damage shows up here
-        return reader
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidPdfError(f"unreadable PDF: {exc}") from exc
-
-
 async def async_validate_pdf(
     pdf: bytes, trust_roots: Iterable[asn1_x509.Certificate]
 ) -> ValidationReport:
     """Validate every signature of ``pdf`` against ``trust_roots``; ``InvalidPdfError`` if
     the input is not a readable PDF. No network access: revocation is soft-fail."""
-    reader = _reader(pdf)
+    reader = read_pdf(pdf)
     roots = list(trust_roots)
     try:
         signatures = list(reader.embedded_signatures)
