@@ -66,7 +66,6 @@ def _fit(text: str, width: float, size: float) -> float:
 
 
 class _Layout(msgspec.Struct, frozen=True):
-    width: float
     height: float
     text_x: float
     text_width: float
@@ -81,7 +80,6 @@ def _layout(width: float, height: float, qr: bool) -> _Layout:
     text_x = _PAD + (qr_side + 4 if qr else 1)
     pitch = (height - 2 * _PAD) / _LINES
     return _Layout(
-        width=width,
         height=height,
         text_x=text_x,
         text_width=width - text_x - _PAD,
