@@ -84,7 +84,8 @@ def normalize_nif(nif: str) -> str:
 def load_private_key(path: Path, password: bytes) -> rsa.RSAPrivateKey:
     """Load an encrypted PKCS#8 PEM key written by this module."""
     key = serialization.load_pem_private_key(path.read_bytes(), password)
-    assert isinstance(key, rsa.RSAPrivateKey)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError(f"{path} does not hold an RSA key")
     return key
 
 
