@@ -29,14 +29,17 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from core.kernel import Kernel, boot
-from core.settings import Settings, load_settings
+from core.logs import configure_logging
+from core.settings import Settings, check_profile, load_settings
 from core.tenancy.context import tenant_by_host
 from core.tenancy.services import RESERVED_SLUGS
 from core.web import i18n
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
+from core.web.observability import OBSERVABILITY_ROUTES
 from core.web.routes import KERNEL_ROUTES
+from core.web.traffic import TrafficMiddleware
 
 WEB_DIR = Path(__file__).parent / "web"
 FACES = {
@@ -111,11 +114,14 @@ class HostMiddleware:
 
 
 def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None,
-               run_worker: bool | None = None, scheduler: bool = False) -> Litestar:
+               run_worker: bool | None = None, scheduler: bool = False,
+               migrate: bool = True) -> Litestar:
     """Build the app; boots a kernel from ``settings`` unless one is given.
 
     ``run_worker`` (default: when no broker is configured) runs the Dramatiq worker in
-    this process; ``scheduler`` also queues periodic jobs and retries the outbox relay.
+    this process; ``scheduler`` also queues periodic jobs and retries the outbox relay;
+    ``migrate`` applies pending migrations at startup (``concejo serve`` does it once
+    before starting its web processes, which then start without).
     """
     settings = settings or load_settings()
     kernel = kernel or boot(settings)
@@ -124,7 +130,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await kernel.start()
+        await kernel.start(migrate=migrate)
         tasks: list[asyncio.Task[Any]] = []
         if embedded_worker:
             kernel.jobs.start_worker(asyncio.get_running_loop())
@@ -146,7 +152,8 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         static.append(create_static_files_router(path=f"/static/{name}", directories=[folder],
                                                  name=f"static-{name}"))
     app = Litestar(
-        route_handlers=[*KERNEL_ROUTES, *plugin_routers(kernel), *static],
+        route_handlers=[*KERNEL_ROUTES, *OBSERVABILITY_ROUTES, *plugin_routers(kernel),
+                        *static],
         guards=[request_guard],
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
@@ -162,11 +169,23 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
     return app
 
 
-def create_asgi(kernel: Kernel) -> HostMiddleware:
-    """The served application: the app behind the host-name mapping (which must run
-    before routing, so it wraps the app instead of being a Litestar middleware)."""
-    return HostMiddleware(create_app(kernel.settings, kernel=kernel,
-                                     scheduler=kernel.settings.uses_embedded_jobs))
+def create_asgi(kernel: Kernel, *, migrate: bool = True) -> HostMiddleware:
+    """The served application: the app behind the host-name mapping and the per-tenant
+    traffic handling (rate limit, metrics, access log), which run before routing, so they
+    wrap the app instead of being Litestar middleware."""
+    app = create_app(kernel.settings, kernel=kernel, migrate=migrate,
+                     scheduler=kernel.settings.uses_embedded_jobs)
+    return HostMiddleware(TrafficMiddleware(app, kernel.settings))
+
+
+def serve_app() -> HostMiddleware:
+    """App factory for web processes (``concejo serve --workers N``, ``uvicorn --factory``):
+    settings from the environment, migrations left to ``concejo db migrate``."""
+    settings = load_settings()
+    check_profile(settings)
+    app = create_asgi(boot(settings), migrate=False)
+    configure_logging(settings)
+    return app
 
 
 async def _periodic(kernel: Kernel, every: float = 30.0) -> None:

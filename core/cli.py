@@ -10,15 +10,17 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from core.kernel import Kernel, boot
-from core.settings import load_settings
+from core.settings import check_profile, load_settings
 
 
 class Command(msgspec.Struct, frozen=True):
@@ -30,8 +32,9 @@ class Command(msgspec.Struct, frozen=True):
     run: Callable[[argparse.Namespace, Kernel], Awaitable[int | None]]
 
 
-async def _with_db(kernel: Kernel, body: Callable[[], Awaitable[Any]]) -> Any:
-    await kernel.start()
+async def _with_db(kernel: Kernel, body: Callable[[], Awaitable[Any]], *,
+                   migrate: bool = True) -> Any:
+    await kernel.start(migrate=migrate)
     try:
         return await body()
     finally:
@@ -39,19 +42,79 @@ async def _with_db(kernel: Kernel, body: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
+    """Migrate once, then run ``--workers`` web processes of the app factory."""
     import uvicorn
 
-    from core.app import create_asgi
+    from core.logs import configure_logging
+    from core.metrics import MULTIPROC_ENV
 
     if args.demo:
         cmd_demo(args, kernel)
-    print(f"Concejo on http://{args.host}:{args.port}/  (data: {kernel.settings.data_path})")
-    uvicorn.run(create_asgi(kernel), host=args.host, port=args.port, log_level="info")
+    if not args.no_migrate:
+        asyncio.run(_with_db(kernel, lambda: _migrate(kernel), migrate=False))
+    if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        os.environ[MULTIPROC_ENV] = str(_fresh_dir(kernel.settings.data_path / "run"
+                                                   / f"metrics-{args.port}"))
+    configure_logging(kernel.settings)
+    print(f"Concejo on http://{args.host}:{args.port}/  ({args.workers} web processes, "
+          f"data: {kernel.settings.data_path})", flush=True)
+    uvicorn.run("core.app:serve_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_config=None, access_log=False,
+                timeout_graceful_shutdown=args.graceful_timeout)
+    return 0
+
+
+def _fresh_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+async def _migrate(kernel: Kernel) -> None:
+    """Apply pending migrations, one process at a time (several may start together)."""
+    from core.leader import exclusively
+
+    async with exclusively(kernel.settings.effective_database_url, "migrations"):
+        await kernel.db.migrate()
+
+
+def _serve_metrics(args: argparse.Namespace) -> None:
+    """Expose this process's metrics (jobs, leadership) on ``--metrics-port``."""
+    if args.metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(args.metrics_port, addr=args.metrics_host)
+
+
+def cmd_scheduler(args: argparse.Namespace, kernel: Kernel) -> int:
+    """Queue periodic jobs and retry the outbox relay while this process is the leader."""
+    from core.logs import configure_logging
+    from core.scheduler import run_scheduler
+
+    if kernel.settings.uses_embedded_jobs:
+        raise SystemExit("error: concejo scheduler needs broker_url; without a broker the web "
+                         "process schedules its own jobs")
+    configure_logging(kernel.settings)
+    _serve_metrics(args)
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_scheduler(kernel, stop, every=args.every)
+
+    print(f"Concejo scheduler: every {args.every:g} s", flush=True)
+    asyncio.run(_with_db(kernel, body, migrate=False))
     return 0
 
 
 def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
     """Run Dramatiq worker threads plus the outbox relay and the scheduler."""
+    from core.logs import configure_logging
+
+    configure_logging(kernel.settings)
+    _serve_metrics(args)
     loop = kernel.jobs.runner.start_own_loop()
     asyncio.run_coroutine_threadsafe(kernel.start(migrate=False), loop).result()
     kernel.jobs.start_worker(loop, threads=args.threads)
@@ -68,7 +131,7 @@ def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     broker = kernel.settings.broker_url or "embedded"
-    print(f"Concejo worker: {args.threads} threads, broker {broker}")
+    print(f"Concejo worker: {args.threads} threads, broker {broker}", flush=True)
     try:
         future.result()
     finally:
@@ -77,7 +140,7 @@ def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace, kernel: Kernel) -> int:
-    asyncio.run(_with_db(kernel, kernel.db.migrate))
+    asyncio.run(_with_db(kernel, lambda: _migrate(kernel), migrate=False))
     print("Migrations applied.")
     return 0
 
@@ -184,6 +247,12 @@ def _operator() -> str:
     return f"cli:{os.environ.get('USER', 'operator')}"
 
 
+def _metrics_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--metrics-port", type=int, default=0,
+                        help="serve Prometheus metrics of this process on this port")
+    parser.add_argument("--metrics-host", default="127.0.0.1")
+
+
 def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="concejo", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -192,13 +261,25 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo province first")
+    serve.add_argument("--workers", type=int, default=1, help="web processes")
+    serve.add_argument("--no-migrate", action="store_true",
+                       help="do not apply migrations first (run `concejo db migrate` instead)")
+    serve.add_argument("--graceful-timeout", type=float, default=20.0,
+                       help="seconds to finish requests in flight on SIGTERM")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run job workers, the outbox relay and scheduler")
     worker.add_argument("--threads", type=int, default=4)
     worker.add_argument("--every", type=float, default=5.0, help="relay period in seconds")
-    worker.add_argument("--no-scheduler", action="store_true")
+    worker.add_argument("--no-scheduler", action="store_true",
+                        help="leave periodic jobs to `concejo scheduler`")
+    _metrics_options(worker)
     worker.set_defaults(func=cmd_worker)
+
+    scheduler = sub.add_parser("scheduler", help="queue periodic jobs (one leader of many)")
+    scheduler.add_argument("--every", type=float, default=30.0, help="period in seconds")
+    _metrics_options(scheduler)
+    scheduler.set_defaults(func=cmd_scheduler)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("migrate", help="apply every pending migration").set_defaults(
@@ -247,7 +328,9 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from core.errors import DomainError
 
-    kernel = boot(load_settings())
+    settings = load_settings()
+    check_profile(settings)
+    kernel = boot(settings)
     parser = build_parser(kernel.commands)
     args = parser.parse_args(argv)
     try:

@@ -28,6 +28,7 @@ from dramatiq.middleware import CurrentMessage, Middleware, MiddlewareError, Ski
 
 from core.db import after_commit, atomic
 from core.jobs_app.tables import DoneMessage, OutboxMessage
+from core.metrics import JobMetrics
 from core.tenancy.context import TenantContext, tenant_by_id
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ def make_broker(url: str) -> dramatiq.Broker:
         raise ValueError(f"Unsupported broker URL {url!r}: use amqp:// or redis://")
     broker.add_middleware(TenantMiddleware())
     broker.add_middleware(CurrentMessage())
+    broker.add_middleware(JobMetrics())
     return broker
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -29,6 +29,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     disable_plugins: list[str] = msgspec.field(default_factory=list)
     default_language: str = "es"
     debug: bool = False
+    #: "embedded" (one machine, defaults) or "production": then PostgreSQL, a broker and a
+    #: secret key must be set (``production_problems``), and logs default to JSON.
+    profile: Literal["embedded", "production"] = "embedded"
+    log_format: Literal["", "text", "json"] = ""
+    log_level: str = "INFO"
+    #: requests per second each tenant may make to one web process (0: no limit); the
+    #: bucket holds ``rate_limit_burst`` requests (0: twice the rate).
+    rate_limit_per_tenant: float = 0.0
+    rate_limit_burst: int = 0
 
     @property
     def data_path(self) -> Path:
@@ -41,6 +50,23 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     @property
     def effective_blob_url(self) -> str:
         return self.blob_url or f"file://{self.data_path / 'blobs'}"
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.profile == "production" else "text")
+
+    def production_problems(self) -> list[str]:
+        """What the production profile still misses (empty when ready)."""
+        problems = []
+        if not self.database_url.startswith(("postgresql://", "postgres://")):
+            problems.append("database_url must be a postgresql:// URL")
+        if not self.broker_url:
+            problems.append("broker_url must name RabbitMQ (amqp://) or Redis (redis://)")
+        if not self.blob_url:
+            problems.append("blob_url must name the shared blob store (s3:// or file://)")
+        if not self.secret_key:
+            problems.append("secret_key must be set (the same in every process)")
+        return problems
 
     @property
     def uses_embedded_jobs(self) -> bool:
@@ -85,6 +111,12 @@ def load_settings(
         values.update(tomllib.loads(Path(path).read_text(encoding="utf-8")))
     values.update(_env_values(environ))
     try:
-        return msgspec.convert(values, Settings)
+        return msgspec.convert(values, Settings, strict=False)
     except msgspec.ValidationError as exc:
         raise SystemExit(f"Invalid Concejo settings: {exc}") from exc
+
+
+def check_profile(settings: Settings) -> None:
+    """Refuse to start a production process that misses a production setting."""
+    if settings.profile == "production" and (problems := settings.production_problems()):
+        raise SystemExit("Production profile: " + "; ".join(problems))
