@@ -27,7 +27,7 @@ hookimpl = pluggy.HookimplMarker("concejo")
 ENTRY_POINT_GROUP = "concejo.plugins"
 
 #: Built-in plugins, as importable module paths of their ``plugin.py``.
-DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin",)
+DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin")
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
 KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks",)

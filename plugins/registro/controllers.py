@@ -1,0 +1,164 @@
+"""JSON API of the registro: ``/api/v1/<tenant>/registro/…`` (pages live in ``pages.py``)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, JSONBody
+
+from core.web.pages import actor_of, tenant_of
+from plugins.registro import distribution, justificante, libro, personas, services
+from plugins.registro import permissions as perms
+from plugins.registro.anexos import content as anexo_content
+from plugins.registro.schemas import (
+    Anulacion,
+    AsientoIn,
+    AsientoOut,
+    AsientoSummary,
+    Devolucion,
+    Distribucion,
+    ExpedienteLink,
+    LibroPeriodo,
+    Persona,
+    Rectificacion,
+    RectificacionOut,
+    Search,
+)
+
+_S = TypeVar("_S", bound=msgspec.Struct)
+
+
+def query_struct(request: Request, cls: type[_S]) -> _S:
+    """Query parameters as a Struct; a bad value answers 400 naming it."""
+    try:
+        return msgspec.convert(dict(request.query_params), cls, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ValidationException(str(exc)) from None
+
+
+def download(name: str, data: bytes, media_type: str) -> Response:
+    return Response(data, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"',
+        "x-content-type-options": "nosniff"})
+
+
+class Page(msgspec.Struct, kw_only=True):
+    items: list[AsientoSummary]
+    total: int
+
+
+class ApiController(Controller):
+    """Asientos, distribution and the libro de registro as JSON."""
+
+    path = "/"
+    tags = ["registro"]
+
+    @post("/asientos", summary="Register an asiento (presencial)",
+          opt={"permission": perms.REGISTER.name})
+    async def register(self, request: Request, data: JSONBody[AsientoIn]) -> AsientoOut:
+        return await services.register(tenant_of(request), data, channel="presencial",
+                                       actor=actor_of(request).email)
+
+    @get("/asientos", summary="Search asientos", opt={"permission": perms.VIEW.name})
+    async def search(self, request: Request) -> Page:
+        items, total = await services.search(tenant_of(request), query_struct(request, Search))
+        return Page(items=items, total=total)
+
+    @get("/asientos/{asiento_id:int}", summary="One asiento",
+         opt={"permission": perms.VIEW.name})
+    async def detail(self, request: Request, asiento_id: FromPath[int]) -> AsientoOut:
+        return await services.get(tenant_of(request), asiento_id)
+
+    @post("/asientos/{asiento_id:int}/anular", summary="Annul an asiento", status_code=200,
+          opt={"permission": perms.CORRECT.name})
+    async def annul(self, request: Request, asiento_id: FromPath[int],
+                    data: JSONBody[Anulacion]) -> AsientoOut:
+        return await services.annul(tenant_of(request), asiento_id, data.reason,
+                                    actor=actor_of(request).email)
+
+    @post("/asientos/{asiento_id:int}/rectificar", summary="Rectify an asiento",
+          status_code=200, opt={"permission": perms.CORRECT.name})
+    async def rectify(self, request: Request, asiento_id: FromPath[int],
+                      data: JSONBody[Rectificacion]) -> AsientoOut:
+        return await services.rectify(tenant_of(request), asiento_id, data,
+                                      actor=actor_of(request).email)
+
+    @get("/asientos/{asiento_id:int}/rectificaciones", summary="Corrections of an asiento",
+         opt={"permission": perms.VIEW.name})
+    async def rectifications(self, request: Request,
+                             asiento_id: FromPath[int]) -> list[RectificacionOut]:
+        return await services.rectifications(tenant_of(request), asiento_id)
+
+    @get("/asientos/{asiento_id:int}/justificante", summary="The justificante (PDF)",
+         opt={"permission": perms.VIEW.name})
+    async def justificante(self, request: Request, asiento_id: FromPath[int]) -> Response:
+        name, data = await justificante.download(tenant_of(request), asiento_id)
+        return download(name, data, "application/pdf")
+
+    @get("/asientos/{asiento_id:int}/anexos/{position:int}", summary="An anexo's content",
+         opt={"permission": perms.VIEW.name})
+    async def anexo(self, request: Request, asiento_id: FromPath[int],
+                    position: FromPath[int]) -> Response:
+        asiento = await services.get(tenant_of(request), asiento_id)
+        found = next((a for a in asiento.anexos if a.position == position), None)
+        if found is None:
+            raise services.NotFound(position)
+        return download(found.filename, await anexo_content(found.sha256), found.mime)
+
+    @post("/asientos/{asiento_id:int}/distribuir", summary="Send an entrada to a unit",
+          status_code=200, opt={"permission": perms.DISTRIBUTE.name})
+    async def distribute(self, request: Request, asiento_id: FromPath[int],
+                         data: JSONBody[Distribucion]) -> AsientoOut:
+        return await distribution.distribute(tenant_of(request), asiento_id, data.unidad,
+                                              actor=actor_of(request).email)
+
+    @post("/asientos/{asiento_id:int}/aceptar", summary="The unit takes the entrada",
+          status_code=200, opt={"permission": perms.RECEIVE.name})
+    async def accept(self, request: Request, asiento_id: FromPath[int]) -> AsientoOut:
+        return await distribution.accept(tenant_of(request), asiento_id,
+                                         actor=actor_of(request).email)
+
+    @post("/asientos/{asiento_id:int}/devolver", summary="The unit returns the entrada",
+          status_code=200, opt={"permission": perms.RECEIVE.name})
+    async def give_back(self, request: Request, asiento_id: FromPath[int],
+                        data: JSONBody[Devolucion]) -> AsientoOut:
+        return await distribution.give_back(tenant_of(request), asiento_id, data.reason,
+                                            actor=actor_of(request).email)
+
+    @post("/asientos/{asiento_id:int}/expediente", summary="Link the expediente it opened",
+          status_code=200, opt={"permission": perms.RECEIVE.name})
+    async def link(self, request: Request, asiento_id: FromPath[int],
+                   data: JSONBody[ExpedienteLink]) -> AsientoOut:
+        return await distribution.link_expediente(tenant_of(request), asiento_id,
+                                                  data.numero_expediente,
+                                                  actor=actor_of(request).email)
+
+    @get("/bandeja/{unidad:str}", summary="A unit's inbox", opt={"permission": perms.VIEW.name})
+    async def inbox(self, request: Request, unidad: FromPath[str]) -> list[AsientoSummary]:
+        return await distribution.inbox(tenant_of(request), unidad)
+
+    @get("/interesados/{documento:str}", summary="Latest details of a person by NIF",
+         opt={"permission": perms.VIEW.name})
+    async def lookup(self, request: Request, documento: FromPath[str]) -> Persona:
+        found = await personas.lookup(tenant_of(request), documento)
+        if found is None:
+            raise services.NotFound(documento)
+        return found
+
+    @get("/libro.csv", summary="Libro de registro of a period (CSV)",
+         opt={"permission": perms.EXPORT.name})
+    async def libro_csv(self, request: Request) -> Response:
+        period = query_struct(request, LibroPeriodo)
+        name, data = await libro.csv_export(tenant_of(request), period)
+        return download(name, data, "text/csv; charset=utf-8")
+
+    @get("/libro.pdf", summary="Libro de registro of a period (PDF)",
+         opt={"permission": perms.EXPORT.name})
+    async def libro_pdf(self, request: Request) -> Response:
+        period = query_struct(request, LibroPeriodo)
+        name, data = await libro.pdf_export(tenant_of(request), period,
+                                            actor=actor_of(request).email)
+        return download(name, data, "application/pdf")

@@ -1,0 +1,33 @@
+"""Registro general: manifest and thin hook implementations (logic in the other modules)."""
+
+from typing import Any
+
+import pluggy
+
+from core.plugins import PluginManifest, hookimpl
+from plugins.registro import controllers, hookspecs, permissions, tasks
+from plugins.registro.settings import Settings
+
+MANIFEST = PluginManifest(
+    name="registro", label="Registro general", version="1.0", settings=Settings,
+    description="Registro electrónico general de entrada y salida, justificantes y SIR.")
+
+
+@hookimpl
+def addhooks(pm: pluggy.PluginManager) -> None:
+    pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def register_routes(register: Any) -> None:
+    register(controllers.ApiController, face="api")
+
+
+@hookimpl
+def register_permissions(register: Any) -> None:
+    register(*permissions.ALL)
+
+
+@hookimpl
+def register_jobs(register: Any) -> None:
+    register(tasks.make_justificante, tasks.announce_distribution)
