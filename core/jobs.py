@@ -26,7 +26,7 @@ import msgspec
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, Middleware, MiddlewareError, SkipMessage
 
-from core.db import after_commit, atomic
+from core.db import after_commit, atomic, engine
 from core.jobs_app.tables import DoneMessage, OutboxMessage
 from core.metrics import JobMetrics
 from core.tenancy.context import TenantContext, tenant_by_id
@@ -74,14 +74,12 @@ class Job:
             uuid.uuid5(MESSAGE_NAMESPACE, f"{self.name}:{tenant_id}:{key}")
             if key else uuid.uuid4()
         )
-        async with atomic():
-            exists = await OutboxMessage.exists().where(OutboxMessage.message_id == message_id)
-            if not exists:
-                await OutboxMessage.insert(OutboxMessage(
-                    message_id=message_id, tenant=tenant_id, actor_name=self.name,
-                    payload=msgspec.to_builtins(payload), created_at=datetime.now(UTC),
-                ))
-                after_commit(relay_soon)
+        async with atomic():  # "do nothing" on conflict: two schedulers may send one slot
+            await OutboxMessage.insert(OutboxMessage(
+                message_id=message_id, tenant=tenant_id, actor_name=self.name,
+                payload=msgspec.to_builtins(payload), created_at=datetime.now(UTC),
+            )).on_conflict(target=OutboxMessage.message_id, action="DO NOTHING")
+            after_commit(relay_soon)
         return str(message_id)
 
 
@@ -271,6 +269,14 @@ def _decode(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
+async def _lock_message(message_id: str) -> None:
+    """Serialise two deliveries of one message (the outbox relay is at-least-once), so the
+    second finds the first one's DoneMessage; SQLite's immediate transactions already do."""
+    if engine().engine_type == "postgres":
+        await DoneMessage.raw("SELECT pg_advisory_xact_lock(7403, hashtext({}))",
+                              str(message_id))
+
+
 async def execute(declared: Job, tenant_id: int, payload: dict[str, Any],
                   message_id: str) -> str:
     """Run one message exactly once per tenant and message id; returns done or skipped."""
@@ -278,6 +284,7 @@ async def execute(declared: Job, tenant_id: int, payload: dict[str, Any],
     if tenant is None:
         raise MissingTenant(f"Message {message_id} names unknown tenant {tenant_id}")
     async with atomic():
+        await _lock_message(message_id)
         done = await DoneMessage.exists().where(
             (DoneMessage.tenant == tenant_id) & (DoneMessage.message_id == message_id))
         if done:
