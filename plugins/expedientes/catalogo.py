@@ -1,0 +1,215 @@
+"""The procedures catalogue of each entity, and the model procedures of the diputación.
+
+The diputación (the operator tenant) writes a procedure once and publishes it as a model;
+every entity of the province sees the models and adopts the ones it uses, which copies
+the procedure with its phases and templates into the entity's own catalogue, where it can
+adapt it. Models are the one thing an entity reads from another tenant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from core.audit.log import record
+from core.db import atomic
+from core.errors import DomainError, NotFoundError
+from core.tenancy.context import TenantContext, operator_tenant
+from core.tenancy.tables import Unit
+from plugins.expedientes.schemas import (
+    Fase,
+    ModeloOut,
+    PlantillaIn,
+    PlantillaOut,
+    ProcedimientoIn,
+    ProcedimientoOut,
+)
+from plugins.expedientes.tables import Plantilla, Procedimiento
+
+
+class ProcedimientoNotFound(NotFoundError):
+    """No such procedure (or model) for this tenant."""
+
+
+class InvalidProcedimiento(DomainError):
+    """A procedure that breaks a rule; the message says which."""
+
+
+def _scoped(tenant_id: int) -> Any:
+    return Procedimiento.tenant == tenant_id
+
+
+async def _plantillas(tenant_id: int, procedimiento_id: int) -> list[PlantillaOut]:
+    rows = await Plantilla.select(
+        Plantilla.id, Plantilla.code, Plantilla.title, Plantilla.tipo_documental, Plantilla.body
+    ).where((Plantilla.tenant == tenant_id) & (Plantilla.procedimiento == procedimiento_id)
+            ).order_by(Plantilla.id)
+    return [msgspec.convert(row, PlantillaOut, strict=False) for row in rows]
+
+
+def _out(row: dict[str, Any], plantillas: list[PlantillaOut]) -> ProcedimientoOut:
+    return msgspec.convert({**row, "plantillas": plantillas}, ProcedimientoOut, strict=False)
+
+
+async def _insert_plantillas(tenant_id: int, procedimiento_id: int,
+                             plantillas: list[PlantillaIn]) -> None:
+    codes = [p.code for p in plantillas]
+    if len(set(codes)) != len(codes):
+        raise InvalidProcedimiento("Hay dos plantillas con el mismo código")
+    if plantillas:
+        await Plantilla.insert(*[Plantilla(
+            tenant=tenant_id, procedimiento=procedimiento_id, code=p.code, title=p.title,
+            tipo_documental=str(p.tipo_documental), body=p.body) for p in plantillas])
+
+
+async def _check_code_free(tenant_id: int, code: str, *, but: int | None = None) -> None:
+    where = _scoped(tenant_id) & (Procedimiento.code == code)
+    if but is not None:
+        where &= Procedimiento.id != but
+    if await Procedimiento.exists().where(where):
+        raise InvalidProcedimiento(f"Ya existe un procedimiento con el código {code!r}")
+
+
+def _columns(tenant: TenantContext, data: ProcedimientoIn) -> dict[str, Any]:
+    return {"code": data.code, "name": data.name, "sia_code": data.sia_code,
+            "description": data.description, "plazo": data.plazo,
+            "plazo_unit": data.plazo_unit, "silencio": data.silencio,
+            "unit_dir3": data.unit_dir3 or tenant.dir3,
+            "fases": msgspec.to_builtins(data.fases)}
+
+
+async def check_unit(tenant: TenantContext, dir3: str) -> None:
+    """A unit in charge must be the entity itself or one of its units (DIR3)."""
+    if dir3 and dir3 != tenant.dir3 and not await Unit.exists().where(
+            (Unit.tenant == tenant.id) & (Unit.dir3 == dir3)):
+        raise InvalidProcedimiento(f"{dir3} no es una unidad de la entidad")
+
+
+async def create(tenant: TenantContext, data: ProcedimientoIn, *, actor: str,
+                 adopted_from: int | None = None) -> ProcedimientoOut:
+    """Add a procedure to the tenant's catalogue."""
+    await check_unit(tenant, data.unit_dir3)
+    async with atomic():
+        await _check_code_free(tenant.id, data.code)
+        row = Procedimiento(tenant=tenant.id, **_columns(tenant, data), adopted_from=adopted_from,
+                            created_by=actor, created_at=datetime.now(UTC))
+        await row.save()
+        await _insert_plantillas(tenant.id, row.id, data.plantillas)
+        await record(tenant.id, "expedientes.procedimiento_created", actor=actor,
+                     target=f"procedimiento:{row.id}",
+                     detail={"code": data.code, "adopted_from": adopted_from})
+    return await get(tenant, row.id)
+
+
+async def update(tenant: TenantContext, procedimiento_id: int, data: ProcedimientoIn, *,
+                 actor: str) -> ProcedimientoOut:
+    """Replace a procedure's definition and templates (open expedientes keep their phase)."""
+    await check_unit(tenant, data.unit_dir3)
+    async with atomic():
+        await get(tenant, procedimiento_id)
+        await _check_code_free(tenant.id, data.code, but=procedimiento_id)
+        await Procedimiento.update(_columns(tenant, data)).where(
+            _scoped(tenant.id) & (Procedimiento.id == procedimiento_id))
+        await Plantilla.delete().where((Plantilla.tenant == tenant.id)
+                                       & (Plantilla.procedimiento == procedimiento_id))
+        await _insert_plantillas(tenant.id, procedimiento_id, data.plantillas)
+        await record(tenant.id, "expedientes.procedimiento_updated", actor=actor,
+                     target=f"procedimiento:{procedimiento_id}", detail={"code": data.code})
+    return await get(tenant, procedimiento_id)
+
+
+async def get(tenant: TenantContext, procedimiento_id: int) -> ProcedimientoOut:
+    row = await Procedimiento.select().where(
+        _scoped(tenant.id) & (Procedimiento.id == procedimiento_id)).output(load_json=True).first()
+    if row is None:
+        raise ProcedimientoNotFound(procedimiento_id)
+    return _out(row, await _plantillas(tenant.id, procedimiento_id))
+
+
+async def list_all(tenant: TenantContext, *, active_only: bool = False) -> list[ProcedimientoOut]:
+    """The tenant's catalogue by name (templates included: two queries in all)."""
+    where = _scoped(tenant.id)
+    if active_only:
+        where &= Procedimiento.active == True  # noqa: E712
+    rows = await Procedimiento.select().where(where).order_by(Procedimiento.name).output(
+        load_json=True)
+    templates = await Plantilla.select(
+        Plantilla.id, Plantilla.procedimiento, Plantilla.code, Plantilla.title,
+        Plantilla.tipo_documental, Plantilla.body).where(Plantilla.tenant == tenant.id
+                                                         ).order_by(Plantilla.id)
+    by_procedure: dict[int, list[PlantillaOut]] = {}
+    for t in templates:
+        by_procedure.setdefault(t.pop("procedimiento"), []).append(
+            msgspec.convert(t, PlantillaOut, strict=False))
+    return [_out(row, by_procedure.get(row["id"], [])) for row in rows]
+
+
+async def plantilla(tenant: TenantContext, plantilla_id: int) -> PlantillaOut:
+    row = await Plantilla.select(
+        Plantilla.id, Plantilla.code, Plantilla.title, Plantilla.tipo_documental, Plantilla.body
+    ).where((Plantilla.tenant == tenant.id) & (Plantilla.id == plantilla_id)).first()
+    if row is None:
+        raise ProcedimientoNotFound(f"plantilla {plantilla_id}")
+    return msgspec.convert(row, PlantillaOut, strict=False)
+
+
+# --------------------------------------------------------------------------- models
+
+
+async def publish_model(tenant: TenantContext, procedimiento_id: int, published: bool, *,
+                        actor: str) -> ProcedimientoOut:
+    """The diputación publishes (or withdraws) one of its procedures as a model."""
+    if tenant.kind != "diputacion":
+        raise InvalidProcedimiento("Solo la diputación publica procedimientos modelo")
+    async with atomic():
+        await get(tenant, procedimiento_id)
+        await Procedimiento.update({Procedimiento.is_model: published}).where(
+            _scoped(tenant.id) & (Procedimiento.id == procedimiento_id))
+        await record(tenant.id, "expedientes.model_published" if published
+                     else "expedientes.model_withdrawn", actor=actor,
+                     target=f"procedimiento:{procedimiento_id}")
+    return await get(tenant, procedimiento_id)
+
+
+async def _model_source() -> TenantContext:
+    source = await operator_tenant()
+    if source is None:
+        raise ProcedimientoNotFound("no diputación operates this deployment")
+    return source
+
+
+async def list_models(tenant: TenantContext) -> list[ModeloOut]:
+    """The diputación's published models, marking those this entity has adopted."""
+    source = await _model_source()
+    rows = await Procedimiento.select(
+        Procedimiento.id, Procedimiento.code, Procedimiento.name, Procedimiento.sia_code,
+        Procedimiento.description).where(
+        _scoped(source.id) & (Procedimiento.is_model == True)  # noqa: E712
+        & (Procedimiento.active == True)).order_by(Procedimiento.name)  # noqa: E712
+    adopted = {r["adopted_from"] for r in await Procedimiento.select(
+        Procedimiento.adopted_from).where(_scoped(tenant.id)
+                                          & Procedimiento.adopted_from.is_not_null())}
+    return [ModeloOut(**row, adopted=row["id"] in adopted) for row in rows]
+
+
+async def adopt_model(tenant: TenantContext, model_id: int, *, actor: str) -> ProcedimientoOut:
+    """Copy a published model into the entity's catalogue (its unit becomes the entity)."""
+    source = await _model_source()
+    model = await Procedimiento.select().where(
+        _scoped(source.id) & (Procedimiento.id == model_id)
+        & (Procedimiento.is_model == True)).output(load_json=True).first()  # noqa: E712
+    if model is None:
+        raise ProcedimientoNotFound(model_id)
+    if await Procedimiento.exists().where(_scoped(tenant.id)
+                                          & (Procedimiento.adopted_from == model_id)):
+        raise InvalidProcedimiento("La entidad ya ha adoptado este procedimiento modelo")
+    plantillas = [PlantillaIn(code=p.code, title=p.title, tipo_documental=p.tipo_documental,
+                              body=p.body) for p in await _plantillas(source.id, model_id)]
+    data = ProcedimientoIn(
+        code=model["code"], name=model["name"], sia_code=model["sia_code"],
+        description=model["description"], plazo=model["plazo"],
+        plazo_unit=model["plazo_unit"], silencio=model["silencio"],
+        fases=msgspec.convert(model["fases"], list[Fase]), plantillas=plantillas)
+    return await create(tenant, data, actor=actor, adopted_from=model_id)

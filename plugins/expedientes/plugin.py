@@ -1,0 +1,57 @@
+"""Expedientes electrónicos: manifest and thin hook implementations (logic in the modules)."""
+
+from typing import Any
+
+from core.plugins import PluginManifest, hookimpl
+from core.web.carpeta import CarpetaItem, CarpetaSection
+from core.web.i18n import gettext as _
+from core.web.pages import MenuItem, Widget
+from plugins.expedientes import api, controllers, permissions, services
+from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado
+from plugins.expedientes.settings import Settings
+
+MANIFEST = PluginManifest(
+    name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
+    description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.")
+
+
+@hookimpl
+def register_routes(register: Any) -> None:
+    register(controllers.StaffController, face="staff")
+    register(api.ApiController, face="api")
+
+
+@hookimpl
+def register_permissions(register: Any) -> None:
+    register(*permissions.ALL)
+
+
+@hookimpl
+def register_event_types(register: Any) -> None:
+    register(ExpedienteAbierto, ExpedienteCerrado)
+
+
+@hookimpl
+def register_dashboard_widgets(register: Any) -> None:
+    register(Widget(plugin="expedientes", title="Mis tareas",
+                    template="expedientes/widget.html", permission=permissions.VIEW.name,
+                    context=services.widget_context))
+
+
+@hookimpl
+def menu_items(request: Any, tenant: Any, actor: Any) -> list[MenuItem] | None:
+    if request.url.path.startswith("/sede/") or not actor.can(permissions.VIEW.name):
+        return None
+    return [MenuItem(_("Expedientes"), f"/{tenant.slug}/expedientes/")]
+
+
+@hookimpl
+async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[CarpetaSection]:
+    expedientes = await services.of_citizen(tenant, actor.subject_nif)
+    return [CarpetaSection(
+        key="expedientes", title=_("Mis expedientes"), order=20,
+        empty=_("No es interesado en ningún expediente de la entidad."),
+        items=tuple(CarpetaItem(title=f"{e.code} · {e.subject}", when=e.opened_at,
+                                state=_(e.state_label),
+                                detail=_("Procedimiento: %(name)s") % {"name": e.procedimiento})
+                    for e in expedientes))]

@@ -1,0 +1,21 @@
+"""Per-tenant settings of expedientes."""
+
+from typing import Annotated
+
+import msgspec
+
+Email = Annotated[str, msgspec.Meta(max_length=254)]
+
+
+class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Who signs resoluciones by default, and limits of uploads and ENI imports.
+
+    ``alcalde`` signs a resolución first, then the ``secretario`` transcribes it into the
+    libro de resoluciones (e-mails of staff users of the entity; a resolución may name
+    other signers when it is sent).
+    """
+
+    alcalde: Email = ""
+    secretario: Email = ""
+    max_upload_mb: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    max_import_mb: Annotated[int, msgspec.Meta(ge=1, le=2048)] = 200
