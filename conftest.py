@@ -6,4 +6,4 @@ import pytest
 
 @pytest.fixture(scope="session")
 def concejo_extra_plugins() -> list[str]:
-    return ["tests.fakes.alpha", "tests.fakes.beta"]
+    return ["tests.fakes.alpha", "tests.fakes.beta", "tests.fakes.citizen"]

@@ -33,10 +33,11 @@ from core.logs import configure_logging
 from core.settings import Settings, check_profile, load_settings
 from core.tenancy.context import tenant_by_host
 from core.tenancy.services import RESERVED_SLUGS
-from core.web import i18n
+from core.web import formats, i18n
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
+from core.web.language import remember_language
 from core.web.observability import OBSERVABILITY_ROUTES
 from core.web.routes import KERNEL_ROUTES
 from core.web.traffic import TrafficMiddleware
@@ -70,6 +71,7 @@ def template_environment(kernel: Kernel) -> Environment:
     env = Environment(loader=loader, autoescape=select_autoescape(["html", "xml"]),
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters.update(formats.FILTERS)
     return env
 
 
@@ -159,6 +161,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
         openapi_config=OpenAPIConfig(title="Concejo API", version="1"),
         exception_handlers={Exception: handle_exception},
+        before_send=[remember_language],
         middleware=[DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(
             secret=settings.effective_secret_key().decode(), cookie_name="csrftoken",
             cookie_samesite="strict"))],

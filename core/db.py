@@ -35,6 +35,7 @@ KERNEL_APPS: tuple[str, ...] = (
     "core.audit.piccolo_app",
     "core.jobs_app.piccolo_app",
     "core.identity.piccolo_app",
+    "core.calendar_app.piccolo_app",
 )
 
 _after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None] = (

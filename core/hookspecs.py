@@ -71,6 +71,11 @@ def extra_template_vars(request: Any, tenant: Any) -> dict[str, Any] | None:
 
 
 @hookspec
+def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[Any] | None:
+    """Return the citizen's sections of the carpeta ciudadana (``CarpetaSection``), or None."""
+
+
+@hookspec
 def authenticate(request: Any, tenant: Any) -> Any | None:
     """Return the ``Actor`` behind a request, or None; the first non-None result wins."""
 

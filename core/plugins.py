@@ -30,7 +30,7 @@ ENTRY_POINT_GROUP = "concejo.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin")
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
-KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks",)
+KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.calendar_app.hooks")
 
 
 class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,7 +5,8 @@ named by ``CONCEJO_TEST_DATABASE_URL`` (a fresh database is created for the sess
 app runs its real lifespan with the in-process Dramatiq worker.
 
 Fixtures: ``concejo_kernel``, ``concejo_app``, ``client`` (an httpx client with its own
-cookies), ``make_tenant(plugins=...)``, ``login(client, tenant, role)``, ``drain()``,
+cookies), ``make_tenant(plugins=..., community=..., languages=...)``,
+``login(client, tenant, role)``, ``drain()``,
 ``concejo_cli(*args)`` (the real command in a subprocess).
 Override the session fixture ``concejo_extra_plugins`` in a conftest to boot with
 throw-away plugins. ``require_service`` skips a test whose service is down, except under
@@ -137,13 +138,17 @@ def make_tenant(concejo_app: Litestar) -> Callable[..., Awaitable[TenantContext]
 
     async def factory(plugins: tuple[str, ...] = (), kind: str = "ayuntamiento",
                       settings: dict[str, dict[str, Any]] | None = None,
-                      hosts: tuple[str, ...] = ()) -> TenantContext:
+                      hosts: tuple[str, ...] = (), community: str | None = None,
+                      languages: tuple[str, ...] = ("es",),
+                      ine_code: str | None = None) -> TenantContext:
         n = next(_counter)
         suffix = uuid.uuid4().hex[:6]
         tenant = await add_tenant(NewTenant(
             slug=f"t{n}-{suffix}", kind=TenantKind(kind), name=f"Entidad de prueba {n}",
             dir3=f"Z{uuid.uuid4().hex[:8].upper()}", nif=synthetic_nif(f"P99{n % 100000:05d}"),
-            hosts=list(hosts), demo=True), actor="test")
+            hosts=list(hosts), community=community, languages=list(languages),
+            ine_code=ine_code, demo=True),
+            actor="test")
         for plugin in plugins:
             tenant = await set_plugin(tenant, plugin, True, actor="test",
                                       settings=(settings or {}).get(plugin))

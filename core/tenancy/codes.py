@@ -15,6 +15,14 @@ _INE_WEIGHTS = (
     (0, 2, 4, 6, 8, 1, 3, 5, 7, 9),
 )
 _INE_ROWS = (2, 1, 0, 2, 1)
+#: Comunidades and ciudades autónomas by their ISO 3166-2:ES code.
+COMMUNITIES: dict[str, str] = {
+    "AN": "Andalucía", "AR": "Aragón", "AS": "Principado de Asturias", "IB": "Illes Balears",
+    "CN": "Canarias", "CB": "Cantabria", "CL": "Castilla y León", "CM": "Castilla-La Mancha",
+    "CT": "Cataluña", "VC": "Comunitat Valenciana", "EX": "Extremadura", "GA": "Galicia",
+    "MD": "Comunidad de Madrid", "MC": "Región de Murcia", "NC": "Comunidad Foral de Navarra",
+    "PV": "País Vasco", "RI": "La Rioja", "CE": "Ceuta", "ML": "Melilla",
+}
 _DIR3 = re.compile(r"^[A-Z][A-Z0-9]{8}$")
 _INE = re.compile(r"^\d{5}$")
 
@@ -46,6 +54,12 @@ def provincial_dir3(province_code: str) -> str:
     if not re.match(r"^\d{2}$", province_code):
         raise InvalidCode(f"Código de provincia {province_code!r}: two digits")
     return f"L020000{province_code}"
+
+
+def validate_community(code: str) -> str:
+    if code not in COMMUNITIES:
+        raise InvalidCode(f"Comunidad autónoma {code!r}: one of {', '.join(COMMUNITIES)}")
+    return code
 
 
 def validate_dir3(code: str) -> str:

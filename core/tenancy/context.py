@@ -9,6 +9,18 @@ import msgspec
 from core.tenancy.tables import Tenant, TenantHost, TenantPlugin
 
 
+class EntityContact(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """How citizens reach the entity; shown on its sede (contact, privacy, accessibility)."""
+
+    address: str = ""
+    postcode: str = ""
+    town: str = ""
+    phone: str = ""
+    email: str = ""
+    office_hours: str = ""
+    dpo_email: str = ""  # delegado de protección de datos (RGPD art. 37)
+
+
 class TenantContext(msgspec.Struct, frozen=True, kw_only=True):
     """A loaded tenant; cheap to pass around, never a live database row."""
 
@@ -22,6 +34,8 @@ class TenantContext(msgspec.Struct, frozen=True, kw_only=True):
     nif: str
     languages: list[str]
     demo: bool
+    community: str | None = None  # comunidad autónoma (ISO 3166-2:ES), e.g. "CL"
+    contact: EntityContact = EntityContact()
     enabled: frozenset[str]
     plugin_settings: dict[str, dict[str, Any]]
 
@@ -57,6 +71,8 @@ async def _load(where: Any) -> TenantContext | None:
         nif=row["nif"],
         languages=_json(row["languages"]) or ["es"],
         demo=bool(row["demo"]),
+        community=row["community"],
+        contact=msgspec.convert(_json(row["contact"]) or {}, EntityContact),
         enabled=frozenset(p["plugin"] for p in plugin_rows if p["enabled"]),
         plugin_settings={p["plugin"]: _json(p["settings"]) or {} for p in plugin_rows},
     )

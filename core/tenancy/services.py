@@ -19,9 +19,10 @@ from core.db import atomic
 from core.errors import DomainError
 from core.events import gather_hook
 from core.plugins import validate_plugin_settings
-from core.tenancy.codes import validate_dir3, validate_ine, validate_nif
-from core.tenancy.context import TenantContext, tenant_by_id, tenant_by_slug
+from core.tenancy.codes import validate_community, validate_dir3, validate_ine, validate_nif
+from core.tenancy.context import EntityContact, TenantContext, tenant_by_id, tenant_by_slug
 from core.tenancy.tables import Tenant, TenantHost, TenantKind, TenantPlugin, Unit
+from core.web.i18n import SUPPORTED
 
 RESERVED_SLUGS = frozenset({"api", "sede", "diputacion", "health", "static", "login",
                             "logout", "metrics", "ready", "schema", "admin"})
@@ -45,6 +46,8 @@ class NewTenant(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     languages: list[str] = msgspec.field(default_factory=lambda: ["es"])
     hosts: list[str] = []
     parent_slug: str | None = None
+    community: str | None = None
+    contact: EntityContact = EntityContact()
     demo: bool = False
 
 
@@ -57,6 +60,8 @@ async def add_tenant(data: NewTenant, *, actor: str) -> TenantContext:
     nif = validate_nif(data.nif)
     if data.ine_code is not None:
         validate_ine(data.ine_code)
+    if data.community is not None:
+        validate_community(data.community)
     async with atomic():
         if await Tenant.exists().where((Tenant.slug == data.slug) | (Tenant.dir3 == data.dir3)):
             raise TenancyError(f"A tenant with slug {data.slug!r} or DIR3 {data.dir3} exists")
@@ -68,7 +73,9 @@ async def add_tenant(data: NewTenant, *, actor: str) -> TenantContext:
             parent_id = parent.id
         row = Tenant(slug=data.slug, kind=data.kind.value, name=data.name, names=data.names,
                      ine_code=data.ine_code, dir3=data.dir3, nif=nif, parent=parent_id,
-                     languages=data.languages, demo=data.demo, created_at=datetime.now(UTC))
+                     languages=data.languages, community=data.community,
+                     contact=msgspec.to_builtins(data.contact), demo=data.demo,
+                     created_at=datetime.now(UTC))
         await row.save()
         for host in data.hosts:
             if await TenantHost.exists().where(TenantHost.host == host.lower()):
@@ -79,6 +86,29 @@ async def add_tenant(data: NewTenant, *, actor: str) -> TenantContext:
     tenant = await tenant_by_id(row.id)
     assert tenant is not None
     return tenant
+
+
+async def update_profile(tenant: TenantContext, *, actor: str, community: str | None = None,
+                         contact: EntityContact | None = None,
+                         languages: list[str] | None = None) -> TenantContext:
+    """Change an entity's comunidad autónoma, sede contact data or languages (audited)."""
+    changes: dict[Any, Any] = {}
+    if community is not None:
+        changes[Tenant.community] = validate_community(community)
+    if contact is not None:
+        changes[Tenant.contact] = msgspec.to_builtins(contact)
+    if languages is not None:
+        if not languages or not set(languages) <= set(SUPPORTED):
+            raise TenancyError(f"Languages {languages!r}: one or more of {', '.join(SUPPORTED)}")
+        changes[Tenant.languages] = languages
+    if changes:
+        async with atomic():
+            await Tenant.update(changes).where(Tenant.id == tenant.id)
+            await record(tenant.id, "tenant.profile_changed", actor=actor, target=tenant.slug,
+                         detail={column._meta.name: value for column, value in changes.items()})
+    after = await tenant_by_id(tenant.id)
+    assert after is not None
+    return after
 
 
 async def add_unit(tenant_id: int, dir3: str, name: str, *, is_office: bool = False) -> None:

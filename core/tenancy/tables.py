@@ -28,6 +28,8 @@ class Tenant(Table, tablename="core_tenant"):
     nif = Varchar(length=9)
     parent = ForeignKey("self", null=True, default=None)
     languages = JSON(default=["es"])
+    community = Varchar(length=2, null=True, default=None)  # comunidad autónoma: "CL"
+    contact = JSON(default={})  # EntityContact: address, phone, e-mail, DPO... for the sede
     demo = Boolean(default=False)  # demo-only entity whose codes are not official
     created_at = Timestamptz()
 

@@ -10,7 +10,9 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.response import Redirect, Template
 
 from core.errors import DomainError, NotFoundError
+from core.web.i18n import current_language
 from core.web.i18n import gettext as _
+from core.web.pages import face_of
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
             return Redirect(f"/login?next={request.url.path}")
         message = str(exc) if isinstance(exc, DomainError) else _(HTTPStatus(status).phrase)
         return Template("core:error.html", status_code=status,
-                        context={"status": status, "detail": message,
-                                 "tenant": request.state.get("tenant"), "menu": []})
+                        context={"status": status, "detail": message, "menu": [],
+                                 "tenant": request.state.get("tenant"),
+                                 "lang": current_language(), "face": face_of(request)})
     return problem(request, status, detail, extra)

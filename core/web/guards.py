@@ -15,7 +15,8 @@ from core import kernel as _kernel
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext, operator_tenant, tenant_by_slug
-from core.web.i18n import negotiate, set_language
+from core.web.i18n import SUPPORTED, negotiate, set_language
+from core.web.language import COOKIE, REMEMBER
 
 TENANT_PARAM = "tenant_slug"
 
@@ -37,9 +38,13 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     auth_tenant = tenant or await operator_tenant()
     actors = await gather_hook(hooks.authenticate(request=connection, tenant=auth_tenant))
     connection.state.actor = next((a for a in actors if a is not None), ANONYMOUS)
-    set_language(negotiate(connection.query_params.get("lang"), connection.cookies.get("lang"),
-                           tenant.languages if tenant else ["es", "ca", "gl", "eu", "en"],
-                           connection.headers.get("accept-language")))
+    asked = connection.query_params.get("lang")
+    lang = negotiate(asked, connection.cookies.get(COOKIE),
+                     tenant.languages if tenant else list(SUPPORTED),
+                     connection.headers.get("accept-language"))
+    set_language(lang)
+    if asked == lang:
+        connection.state[REMEMBER] = lang
     permission = handler.opt.get("permission")
     if permission:
         await require(connection.state.actor, permission, tenant)

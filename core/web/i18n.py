@@ -85,6 +85,11 @@ def gettext(message: str) -> str:
     return _catalogs.get(current_language()).gettext(message) if _catalogs else message
 
 
+def N_(message: str) -> str:
+    """Mark a Spanish msgid for extraction; it is translated where it is shown."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     if _catalogs:
         return _catalogs.get(current_language()).ngettext(singular, plural, n)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -12,7 +13,8 @@ from core import kernel as _kernel
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext
-from core.web.i18n import current_language
+from core.web.i18n import SUPPORTED, current_language
+from core.web.language import language_links
 
 
 class MenuItem(msgspec.Struct, frozen=True):
@@ -24,17 +26,25 @@ class MenuItem(msgspec.Struct, frozen=True):
 
 
 class SedeProcedure(msgspec.Struct, frozen=True, kw_only=True):
-    """A procedure in the sede's catálogo de trámites."""
+    """A procedure in the sede's catálogo de trámites.
+
+    Texts are Spanish msgids (mark them with ``N_`` so they are extracted) translated by
+    the plugin's catalogs when the sede shows them. ``code`` is unique on the platform and
+    names the procedure's page: ``/sede/<tenant>/tramites/<code>``.
+    """
 
     plugin: str
     code: str
     name: str
     description: str
+    category: str = ""  # materia, for grouping the catalogue: "Tributos", "Urbanismo"…
     who_may_apply: str = ""
     documents_required: tuple[str, ...] = ()
-    deadline: str = ""
-    silence: str = ""
-    form_path: str = ""  # relative to the tenant's sede: "tablon/" → /sede/<slug>/tablon/
+    deadline: str = ""  # plazo máximo para resolver y notificar
+    silence: str = ""  # efecto del silencio administrativo
+    legal_basis: str = ""  # normativa
+    sia_code: str = ""  # código SIA of the procedure, when it has one
+    form_path: str = ""  # online form, relative to the sede: "tablon/" → /sede/<slug>/tablon/
 
 
 class Widget(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,13 +65,30 @@ def actor_of(request: Request) -> Actor:
     return request.state.get("actor", ANONYMOUS)
 
 
+def path_of(request: Request) -> str:
+    """The path as the browser asked for it (with its trailing slash, which relative links
+    need; ``request.url.path`` drops it)."""
+    return request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+
+
+def face_of(request: Request) -> str:
+    """Which face a page belongs to: ``sede``, ``console`` or ``staff``."""
+    first = request.url.path.lstrip("/").split("/", 1)[0]
+    return {"sede": "sede", "diputacion": "console"}.get(first, "staff")
+
+
 async def layout_context(request: Request) -> dict[str, Any]:
     """Variables every page gets: tenant, actor, language, navigation, plugin extras."""
     kernel = _kernel.current()
     tenant = tenant_of(request)
     actor = actor_of(request)
-    context: dict[str, Any] = {"tenant": tenant, "actor": actor, "lang": current_language(),
-                               "menu": []}
+    lang = current_language()
+    context: dict[str, Any] = {
+        "tenant": tenant, "actor": actor, "lang": lang, "menu": [], "face": face_of(request),
+        "now": datetime.now(UTC),  # the sede shows its official date and time
+        "path": path_of(request),
+        "languages": language_links(path_of(request), dict(request.query_params),
+                                    tenant.languages if tenant else list(SUPPORTED), lang)}
     if tenant is None:
         return context
     hooks = kernel.plugins.hooks_for(tenant.enabled)

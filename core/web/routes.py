@@ -1,4 +1,5 @@
-"""The kernel's own routes: health, login, the staff dashboard, sede home, the console."""
+"""The kernel's own routes: health, login, the staff dashboard, the console; the sede's pages
+(``core.web.sede``) and the calendar API (``core.calendar_app.api``) join them here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
+from core.calendar_app.api import CALENDAR_ROUTES
 from core.identity.services import login, logout
 from core.tenancy.context import TenantContext, tenant_by_slug
 from core.tenancy.services import set_plugin
@@ -18,6 +20,7 @@ from core.tenancy.tables import Tenant
 from core.web.guards import require
 from core.web.kernel_hooks import SESSION_COOKIE
 from core.web.pages import actor_of, page, tenant_of
+from core.web.sede import SEDE_ROUTES
 
 
 @get("/health", include_in_schema=True, tags=["kernel"])
@@ -90,13 +93,6 @@ async def dashboard(request: Request) -> Template:
     return await page(request, "core:dashboard.html", widgets=widgets)
 
 
-@get("/sede/{tenant_slug:str}/", include_in_schema=False, opt={"face": "sede"})
-async def sede_home(request: Request) -> Template:
-    tenant = tenant_of(request)
-    procedures = [p for p in _kernel.current().sede_procedures if tenant.is_enabled(p.plugin)]
-    return await page(request, "core:sede_home.html", procedures=procedures)
-
-
 class PluginState(msgspec.Struct, kw_only=True):
     """A plugin's state for one tenant, as the console shows and changes it."""
 
@@ -153,5 +149,5 @@ async def console(request: Request) -> Template:
                       manifests=kernel.plugins.manifests)
 
 
-KERNEL_ROUTES = [health, login_page, login_submit, logout_submit, home, dashboard, sede_home,
-                 list_tenant_plugins, change_tenant_plugin, console]
+KERNEL_ROUTES = [health, login_page, login_submit, logout_submit, home, dashboard, *SEDE_ROUTES,
+                 list_tenant_plugins, change_tenant_plugin, console, *CALENDAR_ROUTES]

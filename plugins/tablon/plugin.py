@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.plugins import PluginManifest, hookimpl
+from core.web.i18n import N_
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, SedeProcedure, Widget
 from plugins.tablon import controllers, permissions, services, tasks
@@ -45,9 +46,10 @@ def register_schedules(register: Any) -> None:
 @hookimpl
 def register_sede_procedures(register: Any) -> None:
     register(SedeProcedure(plugin="tablon", code="tablon-consulta",
-                           name="Tablón de anuncios",
-                           description="Consulta de los anuncios y edictos en exposición.",
-                           who_may_apply="Cualquier persona", form_path="tablon/"))
+                           name=N_("Tablón de anuncios"),
+                           description=N_("Consulta de los anuncios y edictos en exposición."),
+                           category=N_("Información pública"),
+                           who_may_apply=N_("Cualquier persona"), form_path="tablon/"))
 
 
 @hookimpl

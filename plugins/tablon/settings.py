@@ -4,10 +4,12 @@ from typing import Annotated
 
 import msgspec
 
+from core.web.i18n import N_
+
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """``default_display_days``: días naturales a notice stays when no end date is given."""
 
     default_display_days: Annotated[int, msgspec.Meta(ge=1, le=365)] = 20
     categories: list[str] = msgspec.field(
-        default_factory=lambda: ["anuncio", "edicto", "bando", "convocatoria"])
+        default_factory=lambda: [N_("anuncio"), N_("edicto"), N_("bando"), N_("convocatoria")])

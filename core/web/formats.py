@@ -1,0 +1,44 @@
+"""Dates, times and numbers written the way the request's language writes them (Babel).
+
+Installed as Jinja filters: ``{{ day | date }}``, ``{{ day | date("full") }}``,
+``{{ moment | datetime }}``, ``{{ 1234.5 | number }}``. Aware datetimes are shown at the
+official time of the sede (Europe/Madrid), whatever zone they carry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_decimal as _format_decimal
+
+from core.calendar import MADRID
+from core.web.i18n import current_language
+
+
+def format_date(day: dt.date | None, style: str = "long") -> str:
+    if day is None:
+        return ""
+    return _format_date(day, format=style, locale=current_language())
+
+
+def format_datetime(moment: dt.datetime | None, style: str = "long") -> str:
+    if moment is None:
+        return ""
+    return _format_datetime(moment, format=style, tzinfo=MADRID, locale=current_language())
+
+
+def format_number(value: int | float | Decimal | None) -> str:
+    return "" if value is None else _format_decimal(value, locale=current_language())
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, as a selector shows it: "Euskara", "Galego"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+FILTERS = {"date": format_date, "datetime": format_datetime, "number": format_number}
