@@ -1,0 +1,46 @@
+"""Signed management links: whoever holds one may confirm, change or cancel that booking.
+
+The token is a JWT (HS256, the deployment's secret key) naming the tenant and the
+localizador, valid until a week after the booking's last cita; it is never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import jwt
+
+from core import kernel as _kernel
+from core.tenancy.context import TenantContext
+from plugins.cita_previa.services.common import NotFound
+
+PURPOSE = "cita_previa.reserva"
+VALID_AFTER_LAST_CITA = timedelta(days=7)
+
+
+def _key() -> bytes:
+    return _kernel.current().settings.effective_secret_key()
+
+
+def sign(tenant: TenantContext, localizador: str, last_end: datetime) -> str:
+    claims = {"pur": PURPOSE, "tid": tenant.id, "loc": localizador,
+              "exp": last_end + VALID_AFTER_LAST_CITA}
+    return jwt.encode(claims, _key(), algorithm="HS256")
+
+
+def localizador_of(tenant: TenantContext, token: str) -> str:
+    """The booking a token names; a bad, expired or other tenant's token answers 404."""
+    try:
+        claims = jwt.decode(token, _key(), algorithms=["HS256"],
+                            options={"require": ["exp", "pur", "tid", "loc"]})
+    except jwt.PyJWTError:
+        raise NotFound("token") from None
+    if claims["pur"] != PURPOSE or claims["tid"] != tenant.id:
+        raise NotFound("token")
+    return str(claims["loc"])
+
+
+def manage_url(tenant: TenantContext, token: str) -> str:
+    """The sede page of the booking, absolute (it goes into emails)."""
+    base = _kernel.current().settings.base_url.rstrip("/")
+    return f"{base}/sede/{tenant.slug}/cita_previa/reservas/{token}"
