@@ -53,6 +53,10 @@ async def store(anexos: list[AnexoIn], settings: Settings) -> list[StoredAnexo]:
     if len(anexos) > settings.max_anexos:
         raise InvalidAnexo(f"Demasiados anexos: {len(anexos)}, como máximo "
                            f"{settings.max_anexos}")
+    for index, anexo in enumerate(anexos):
+        if anexo.signs is not None and (anexo.signs >= len(anexos) or anexo.signs == index):
+            raise InvalidAnexo(f"{anexo.filename}: firma el anexo {anexo.signs}, que no es "
+                               "otro anexo de este asiento")
     stored = []
     for anexo in anexos:
         whole = anexo.filename.lower().endswith(".svg")  # a script may hide past the head
@@ -66,7 +70,7 @@ async def store(anexos: list[AnexoIn], settings: Settings) -> list[StoredAnexo]:
         except BlobTooLarge:
             raise InvalidAnexo(f"{anexo.filename}: supera el tamaño máximo de "
                                f"{settings.max_anexo_bytes} bytes") from None
-        stored.append(StoredAnexo(anexo, mime, ref.sha256, ref.size))
+        stored.append(StoredAnexo(anexo, mime, ref.sha256, ref.size, signs=anexo.signs))
     return stored
 
 

@@ -7,10 +7,10 @@ from typing import TypeVar
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.web.pages import actor_of, tenant_of
-from plugins.registro import distribution, justificante, libro, personas, services
+from plugins.registro import distribution, justificante, libro, personas, services, sir
 from plugins.registro import permissions as perms
 from plugins.registro.anexos import content as anexo_content
 from plugins.registro.schemas import (
@@ -20,12 +20,15 @@ from plugins.registro.schemas import (
     AsientoSummary,
     Devolucion,
     Distribucion,
+    ExchangeOut,
     ExpedienteLink,
     LibroPeriodo,
     Persona,
     Rectificacion,
     RectificacionOut,
     Search,
+    SirEnvio,
+    SirRechazo,
 )
 
 _S = TypeVar("_S", bound=msgspec.Struct)
@@ -162,3 +165,68 @@ class ApiController(Controller):
         name, data = await libro.pdf_export(tenant_of(request), period,
                                             actor=actor_of(request).email)
         return download(name, data, "application/pdf")
+
+
+class SirController(Controller):
+    """SIR exchanges of the entity's registry."""
+
+    path = "/sir"
+    tags = ["registro"]
+
+    @post("/enviar/{asiento_id:int}", summary="Send an asiento through SIR",
+          opt={"permission": perms.SIR.name})
+    async def send(self, request: Request, asiento_id: FromPath[int],
+                   data: JSONBody[SirEnvio]) -> ExchangeOut:
+        return await sir.send(tenant_of(request), asiento_id, data,
+                              actor=actor_of(request).email)
+
+    @post("/recibir", summary="Take a SICRES 3 file received outside Concejo",
+          opt={"permission": perms.SIR.name})
+    async def receive(self, request: Request) -> Response:
+        found = await sir.receive(tenant_of(request), await request.body(),
+                                  actor=actor_of(request).email)
+        return Response(found, status_code=201 if found else 200)
+
+    @get("/", summary="Exchanges, newest first", opt={"permission": perms.SIR.name})
+    async def list_exchanges(self, request: Request, direction: FromQuery[str] = "",
+                             estado: FromQuery[str] = "") -> list[ExchangeOut]:
+        return await sir.list_exchanges(tenant_of(request), direction, estado)
+
+    @get("/{exchange_id:int}", summary="One exchange", opt={"permission": perms.SIR.name})
+    async def detail(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
+        return await sir.get(tenant_of(request), exchange_id)
+
+    @get("/{exchange_id:int}/fichero", summary="The SICRES file",
+         opt={"permission": perms.SIR.name})
+    async def file(self, request: Request, exchange_id: FromPath[int]) -> Response:
+        name, data = await sir.file_of(tenant_of(request), exchange_id)
+        return download(name, data, "application/xml")
+
+    @post("/{exchange_id:int}/aceptar", summary="Register a received exchange",
+          status_code=200, opt={"permission": perms.SIR.name})
+    async def accept(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
+        return await sir.accept(tenant_of(request), exchange_id, actor=actor_of(request).email)
+
+    @post("/{exchange_id:int}/rechazar", summary="Reject a received exchange",
+          status_code=200, opt={"permission": perms.SIR.name})
+    async def reject(self, request: Request, exchange_id: FromPath[int],
+                     data: JSONBody[SirRechazo]) -> ExchangeOut:
+        return await sir.reject(tenant_of(request), exchange_id, data.motivo,
+                                actor=actor_of(request).email)
+
+    @post("/{exchange_id:int}/reenviar", summary="Resend or forward an exchange",
+          status_code=200, opt={"permission": perms.SIR.name})
+    async def resend(self, request: Request, exchange_id: FromPath[int],
+                     data: JSONBody[SirEnvio]) -> ExchangeOut:
+        return await sir.resend(tenant_of(request), exchange_id, data,
+                                actor=actor_of(request).email)
+
+    @post("/{exchange_id:int}/reintentar", summary="Retry a failed delivery",
+          status_code=200, opt={"permission": perms.SIR.name})
+    async def retry(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
+        return await sir.retry(tenant_of(request), exchange_id, actor=actor_of(request).email)
+
+    @post("/{exchange_id:int}/anular", summary="Annul an outgoing exchange",
+          status_code=200, opt={"permission": perms.SIR.name})
+    async def annul(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
+        return await sir.annul(tenant_of(request), exchange_id, actor=actor_of(request).email)

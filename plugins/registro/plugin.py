@@ -5,7 +5,7 @@ from typing import Any
 import pluggy
 
 from core.plugins import PluginManifest, hookimpl
-from plugins.registro import controllers, hookspecs, permissions, tasks
+from plugins.registro import controllers, hookspecs, permissions, tasks, transports
 from plugins.registro.settings import Settings
 
 MANIFEST = PluginManifest(
@@ -21,6 +21,7 @@ def addhooks(pm: pluggy.PluginManager) -> None:
 @hookimpl
 def register_routes(register: Any) -> None:
     register(controllers.ApiController, face="api")
+    register(controllers.SirController, face="api")
 
 
 @hookimpl
@@ -30,4 +31,10 @@ def register_permissions(register: Any) -> None:
 
 @hookimpl
 def register_jobs(register: Any) -> None:
-    register(tasks.make_justificante, tasks.announce_distribution)
+    register(tasks.make_justificante, tasks.announce_distribution, tasks.sir_deliver,
+             tasks.sir_receive, tasks.sir_message)
+
+
+@hookimpl
+def register_sir_transports(register: Any) -> None:
+    register(transports.ConcejoTransport())

@@ -66,6 +66,7 @@ class AnexoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     validez: Literal["", "01", "02", "03", "04"] = ""
     tipo_documento: Literal["01", "02", "03"] = "02"
     notes: S50 = ""
+    signs: Annotated[int, msgspec.Meta(ge=0)] | None = None  # detached signature of anexo n
 
 
 class AsientoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -100,10 +100,12 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                    presenter: str = "", origin: SirOrigin | None = None,
                    stored: list[anexos_module.StoredAnexo] | None = None,
                    now: datetime | None = None) -> AsientoOut:
-    """Record an asiento with the next number; an entrada gets its justificante job and,
-    with a destination unit of the entity, goes to that unit's inbox at once."""
+    """Record an asiento with the next number; an entrada gets its justificante job (unless
+    it came through SIR) and, with a destination unit of the entity, goes to that unit's
+    inbox at once."""
     settings = settings_of(tenant)
-    interesados = personas.checked_interesados(data.interesados)
+    interesados = data.interesados if channel == "sir" else \
+        personas.checked_interesados(data.interesados)  # SIR: kept as delivered
     units = await units_of(tenant)
     oficina = oficina_for(tenant, data.oficina, units, settings)
     _check_units(data, units, channel)
@@ -148,7 +150,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                      detail={"id": row.id, "channel": channel, "oficina": oficina,
                              "official_at": presentation.official_at.isoformat(),
                              "anexos": [a.sha256 for a in stored]})
-        if data.direction == "entrada":
+        if data.direction == "entrada" and channel != "sir":  # SIR: the origin issued it
             await tasks.make_justificante.send(tenant.id, key=f"justificante-{row.id}",
                                                asiento_id=row.id)
         if inbox:
