@@ -186,7 +186,8 @@ def cmd_tenants_add(args: argparse.Namespace, kernel: Kernel) -> int:
         data = msgspec.convert({
             "slug": args.slug, "kind": args.kind, "name": args.name, "dir3": args.dir3,
             "nif": args.nif, "ine_code": args.ine, "hosts": args.host or [],
-            "parent_slug": args.parent, "demo": args.demo}, NewTenant)
+            "parent_slug": args.parent, "community": args.community, "demo": args.demo},
+            NewTenant)
     except msgspec.ValidationError as exc:
         raise SystemExit(f"error: {exc}") from exc
     tenant = asyncio.run(_with_db(kernel, lambda: add_tenant(data, actor=_operator())))
@@ -335,6 +336,7 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     add.add_argument("--ine")
     add.add_argument("--host", action="append")
     add.add_argument("--parent")
+    add.add_argument("--community", help="comunidad autónoma, ISO 3166-2:ES code (CL, GA…)")
     add.add_argument("--demo", action="store_true")
     add.set_defaults(func=cmd_tenants_add)
     for verb, enabled in (("enable", True), ("disable", False)):

@@ -2,8 +2,9 @@
 
 Real INE codes are used for real municipalities (from DOMAIN.md); DIR3 codes follow the
 rule ``L01`` + INE + control digit. NIFs are synthetic (check-digit valid, not the official
-ones) and the mancomunidad, EMD and consorcio are invented and flagged ``demo``. Loading
-twice changes nothing.
+ones) and the mancomunidad, EMD and consorcio are invented and flagged ``demo``. Every
+entity is in Castilla y León with the shipped calendars 2025-2027 loaded; Soria's sede
+offers the five languages. Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from __future__ import annotations
 import msgspec
 from stdnum.es import cif
 
+from core import kernel as _kernel
+from core.calendar_app.services import load_year
+from core.events import gather_hook
 from core.identity.services import ensure_user, grant_role
 from core.tenancy.codes import municipality_dir3, provincial_dir3
-from core.tenancy.context import TenantContext, tenant_by_slug
-from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin
+from core.tenancy.context import EntityContact, TenantContext, tenant_by_slug
+from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin, update_profile
 from core.tenancy.tables import TenantKind
 
 DEMO_PASSWORD = "concejo-demo"
+CALENDAR_YEARS = (2025, 2026, 2027)  # the years core/calendar/data/festivos.toml holds
 ACTOR = "demo"
 
 
@@ -36,6 +41,15 @@ class DemoEntity(msgspec.Struct, kw_only=True):
     plugins: tuple[str, ...]
     demo: bool = False
     names: dict[str, str] = {}
+    languages: tuple[str, ...] = ("es", "en")
+    community: str = "CL"  # Soria is in Castilla y León
+
+
+def _contact(slug: str) -> EntityContact:
+    """Contact data for the sede; clearly demo (no real address, phone or mailbox)."""
+    return EntityContact(address="Plaza Mayor, 1 (dirección de demostración)",
+                         email=f"registro@{slug}.demo", dpo_email="dpd@diputacion-soria.demo",
+                         office_hours="Lunes a viernes, de 9:00 a 14:00")
 
 
 ENTITIES = (
@@ -44,10 +58,10 @@ ENTITIES = (
                plugins=("tablon",)),
     DemoEntity(slug="soria", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Soria",
                ine="42173", dir3=municipality_dir3("42173"), nif=synthetic_nif("P4217300"),
-               plugins=("tablon",)),
+               plugins=("tablon", "cita_previa"), languages=("es", "ca", "gl", "eu", "en")),
     DemoEntity(slug="olvega", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ólvega",
                ine="42134", dir3=municipality_dir3("42134"), nif=synthetic_nif("P4213400"),
-               plugins=("tablon",)),
+               plugins=("tablon", "cita_previa")),
     DemoEntity(slug="agreda", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ágreda",
                ine="42004", dir3=municipality_dir3("42004"), nif=synthetic_nif("P4200400"),
                plugins=()),
@@ -80,12 +94,18 @@ USERS = (
 
 async def _ensure_tenant(entity: DemoEntity, parent: str | None) -> TenantContext:
     existing = await tenant_by_slug(entity.slug)
-    if existing:
+    contact, languages = _contact(entity.slug), list(entity.languages)
+    if existing is None:
+        return await add_tenant(NewTenant(
+            slug=entity.slug, kind=entity.kind, name=entity.name, dir3=entity.dir3,
+            nif=entity.nif, ine_code=entity.ine, names=entity.names, parent_slug=parent,
+            demo=entity.demo, community=entity.community, contact=contact,
+            languages=languages), actor=ACTOR)
+    if (existing.community, existing.contact, existing.languages) == (
+            entity.community, contact, languages):
         return existing
-    return await add_tenant(NewTenant(
-        slug=entity.slug, kind=entity.kind, name=entity.name, dir3=entity.dir3, nif=entity.nif,
-        ine_code=entity.ine, names=entity.names, parent_slug=parent, demo=entity.demo),
-        actor=ACTOR)
+    return await update_profile(existing, community=entity.community, contact=contact,
+                                languages=languages, actor=ACTOR)
 
 
 async def load_demo() -> list[str]:
@@ -97,6 +117,12 @@ async def load_demo() -> list[str]:
         for plugin in entity.plugins:
             if not tenant.is_enabled(plugin):
                 tenant = await set_plugin(tenant, plugin, True, actor=ACTOR)
+    for year in CALENDAR_YEARS:
+        await load_year(year, actor=ACTOR, replace=False)
+    for entity in ENTITIES:  # plugins seed their examples (idempotent: see on_demo_loaded)
+        tenant = await tenant_by_slug(entity.slug)
+        hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
+        await gather_hook(hooks.on_demo_loaded(tenant=tenant))
     for email, name, roles in USERS:
         user_id = await ensure_user(email, name, DEMO_PASSWORD)
         for slug, role in roles:

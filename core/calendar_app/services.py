@@ -82,22 +82,29 @@ async def _has_local_days(tenant_id: int, year: int) -> bool:
         & (NonWorkingDayRow.date <= dt.date(year, 12, 31)))
 
 
-async def load_year(year: int, *, actor: str, community: str | None = None) -> LoadReport:
+async def load_year(year: int, *, actor: str, community: str | None = None,
+                    replace: bool = True) -> LoadReport:
     """Load `year`'s national and autonomic days into every entity (of `community` if given).
 
     Each entity gets the days of its own comunidad autónoma; entities without one are
-    skipped. Loading again replaces those two layers and keeps local days and closures.
-    Shipped fiestas locales (demo municipalities) are added where the entity has none yet.
+    skipped. Loading again replaces those two layers and keeps local days and closures;
+    with ``replace=False`` entities that have the year already are skipped. Shipped fiestas
+    locales (demo municipalities) are added where the entity has none yet.
     """
     if community is not None:
         validate_community(community)
     report = LoadReport(year=year)
+    loaded = set() if replace else {r["tenant"] for r in await CalendarYear.select(
+        CalendarYear.tenant).where(CalendarYear.year == year)}
     query = Tenant.select(Tenant.id, Tenant.slug, Tenant.community, Tenant.ine_code)
     if community is not None:
         query = query.where(Tenant.community == community)
     for row in await query.order_by(Tenant.slug):
         if row["community"] is None:
             report.skipped[row["slug"]] = "sin comunidad autónoma"
+            continue
+        if row["id"] in loaded:
+            report.skipped[row["slug"]] = "ya cargado"
             continue
         try:
             days = shipped_year(year, row["community"])

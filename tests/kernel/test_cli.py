@@ -1,5 +1,8 @@
 """The ``concejo`` command end to end, in a subprocess against the test database."""
 
+from datetime import date
+
+from core.calendar_app import calendar_of
 from core.tenancy.context import tenant_by_slug
 
 
@@ -11,6 +14,10 @@ async def test_demo_loads_a_province_and_running_it_twice_is_safe(concejo_cli):
     assert second.returncode == 0, second.stderr
     soria = await tenant_by_slug("soria")
     assert soria is not None and soria.ine_code == "42173" and soria.is_enabled("tablon")
+    assert soria.community == "CL" and "eu" in soria.languages
+    calendar = await calendar_of(soria)
+    assert {2025, 2026, 2027} <= calendar.years
+    assert not calendar.is_working_day(date(2026, 10, 2))  # San Saturio (demo local day)
     listing = await concejo_cli("tenants", "list")
     kinds = {line.split()[1] for line in listing.stdout.splitlines() if line.strip()}
     assert {"diputacion", "ayuntamiento", "mancomunidad", "emd"} <= kinds
