@@ -61,6 +61,16 @@ def register_dashboard_widgets(register: Any) -> None:
 
 
 @hookspec
+def register_identity_providers(register: Any, settings: Any) -> None:
+    """Register ways to log in (``IdentityProvider``: OIDC, certificates, …) from settings."""
+
+
+@hookspec
+def register_duty_rules(register: Any) -> None:
+    """Register segregation-of-duties rules: ``register(DutyRule(...))``."""
+
+
+@hookspec
 def menu_items(request: Any, tenant: Any, actor: Any) -> list[Any] | None:
     """Return the plugin's navigation entries (``MenuItem``) for this request, or None."""
 
@@ -81,8 +91,9 @@ def authenticate(request: Any, tenant: Any) -> Any | None:
 
 
 @hookspec
-def permission_allowed(actor: Any, permission: str, tenant: Any) -> bool | None:
-    """Veto or allow a permission check; any False denies, None abstains."""
+def permission_allowed(actor: Any, permission: str, tenant: Any, target: str | None
+                       ) -> bool | None:
+    """Veto a permission check (on ``target``, when given); any False denies."""
 
 
 @hookspec

@@ -55,6 +55,9 @@ class Kernel:
         self.sede_procedures = [item for _, item in plugins.collect("register_sede_procedures")]
         self.widgets = [item for _, item in plugins.collect("register_dashboard_widgets")]
         self.commands = [item for _, item in plugins.collect("register_commands")]
+        self.identity_providers = {item.name: item for _, item in plugins.collect(
+            "register_identity_providers", settings=settings)}
+        self.duty_rules = [item for _, item in plugins.collect("register_duty_rules")]
 
     async def start(self, *, migrate: bool = True) -> None:
         await self.db.start()

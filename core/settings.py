@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from core.identity.settings import IdentitySettings
+
 ENV_PREFIX = "CONCEJO_"
 
 
@@ -29,6 +31,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     disable_plugins: list[str] = msgspec.field(default_factory=list)
     default_language: str = "es"
     debug: bool = False
+    #: outgoing mail (``core.mail``): ``smtp://host:25``, ``smtp+starttls://user:pass@host:587``
+    #: or ``smtps://…:465``; empty writes each message under ``<data_dir>/mail/``.
+    smtp_url: str = ""
+    mail_from: str = "Concejo <no-reply@concejo.invalid>"
+    #: login providers (OIDC) and client certificates: the ``[identity]`` table
+    identity: IdentitySettings = msgspec.field(default_factory=IdentitySettings)
     #: "embedded" (one machine, defaults) or "production": then PostgreSQL, a broker and a
     #: secret key must be set (``production_problems``), and logs default to JSON.
     profile: Literal["embedded", "production"] = "embedded"

@@ -166,20 +166,49 @@ async def csrf_headers(http: httpx.AsyncClient) -> dict[str, str]:
 
 @pytest.fixture
 def login(concejo_app: Litestar) -> Callable[..., Awaitable[int]]:
-    """Log a client in as a new staff user holding ``role`` in ``tenant``; returns user id."""
+    """Log a client in as a new staff user holding ``role`` in ``tenant``; returns user id.
+    Roles that need a second factor get a TOTP enrolled and go through the code step."""
+    from core.identity.actor import ADMIN_ROLES
     from core.identity.services import ensure_user, grant_role
 
     async def do_login(http: httpx.AsyncClient, tenant: TenantContext, role: str) -> int:
         email = f"user{next(_counter)}-{uuid.uuid4().hex[:6]}@test.invalid"
         user_id = await ensure_user(email, f"Usuario {role}", "correct horse battery")
         await grant_role(user_id, tenant.id, role)
+        secret = await enrol_totp(user_id) if role in ADMIN_ROLES else None
+        headers = await csrf_headers(http)
         response = await http.post("/login", data={"email": email,
                                                    "password": "correct horse battery"},
-                                   headers=await csrf_headers(http))
+                                   headers=headers)
         assert response.status_code in (302, 303), response.text
+        if secret:
+            response = await http.post("/login/code", data={"code": totp_now(secret)},
+                                       headers=headers)
+            assert response.status_code in (302, 303), response.text
         return user_id
 
     return do_login
+
+
+async def enrol_totp(user_id: int) -> str:
+    """Enrol a TOTP second factor for a user (as its first code, one step ago, would);
+    returns the secret, for ``totp_now``."""
+    import time
+
+    import pyotp
+
+    from core.identity import mfa
+
+    secret = pyotp.random_base32()
+    assert await mfa.enrol(user_id, secret, pyotp.TOTP(secret).at(time.time() - 30))
+    return secret
+
+
+def totp_now(secret: str) -> str:
+    """The current TOTP code of a secret."""
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
 
 
 @pytest.fixture

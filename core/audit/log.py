@@ -7,8 +7,11 @@ names the first broken link.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +21,33 @@ from core.audit.tables import AuditEntry
 from core.db import atomic, engine
 
 GENESIS = "0" * 64
+
+
+class Context(msgspec.Struct, frozen=True):
+    """Where the current request comes from and whose behalf it acts on: every entry
+    recorded during the request gets them unless the caller says otherwise."""
+
+    ip: str = ""
+    on_behalf_of: str = ""
+
+
+_context: contextvars.ContextVar[Context] = contextvars.ContextVar("concejo_audit",
+                                                                  default=Context())  # noqa: B039 (frozen)
+
+
+def bind(ip: str = "", on_behalf_of: str = "") -> None:
+    """Set the audit context of the current request (the request guard does)."""
+    _context.set(Context(ip, on_behalf_of))
+
+
+@contextlib.contextmanager
+def isolated() -> Iterator[None]:
+    """Run a request with a clean audit context, restored afterwards."""
+    token = _context.set(Context())
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 class BrokenLink(msgspec.Struct, frozen=True):
@@ -68,7 +98,10 @@ async def record(
     on_behalf_of: str = "",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Append one entry to the tenant's chain (inside the caller's transaction if any)."""
+    """Append one entry to the tenant's chain (inside the caller's transaction if any).
+
+    ``ip`` and ``on_behalf_of`` default to the current request's (``bind``)."""
+    context = _context.get()
     async with atomic():
         await _lock_chain(tenant_id)
         last = (
@@ -81,12 +114,12 @@ async def record(
             "tenant": tenant_id,
             "seq": (last["seq"] + 1) if last else 1,
             "at": datetime.now(UTC),
-            "actor": actor,
-            "on_behalf_of": on_behalf_of,
+            "actor": actor[:200],
+            "on_behalf_of": (on_behalf_of or context.on_behalf_of)[:200],
             "action": action,
-            "target": target,
+            "target": target[:200],
             "outcome": outcome,
-            "ip": ip,
+            "ip": ip or context.ip,
             "detail": detail or {},
         }
         prev = last["hash"] if last else GENESIS

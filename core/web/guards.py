@@ -12,8 +12,10 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers.base import BaseRouteHandler
 
 from core import kernel as _kernel
+from core.audit import log as audit
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
+from core.identity.duties import violated
 from core.tenancy.context import TenantContext, operator_tenant, tenant_by_slug
 from core.web.i18n import SUPPORTED, negotiate, set_language
 from core.web.language import COOKIE, REMEMBER
@@ -38,6 +40,8 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     auth_tenant = tenant or await operator_tenant()
     actors = await gather_hook(hooks.authenticate(request=connection, tenant=auth_tenant))
     connection.state.actor = next((a for a in actors if a is not None), ANONYMOUS)
+    audit.bind(ip=connection.client.host if connection.client else "",
+               on_behalf_of=connection.state.actor.on_behalf_of)
     asked = connection.query_params.get("lang")
     lang = negotiate(asked, connection.cookies.get(COOKIE),
                      tenant.languages if tenant else list(SUPPORTED),
@@ -47,16 +51,35 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
         connection.state[REMEMBER] = lang
     permission = handler.opt.get("permission")
     if permission:
-        await require(connection.state.actor, permission, tenant)
+        target = handler.opt.get("target")
+        await require(connection.state.actor, permission, tenant,
+                      target=target.format(**connection.path_params) if target else None)
 
 
-async def require(actor: Actor, permission: str, tenant: TenantContext | None) -> None:
-    """Deny by default; any ``permission_allowed`` hook returning False also denies."""
+async def require(actor: Actor, permission: str, tenant: TenantContext | None,
+                  target: str | None = None) -> None:
+    """Deny by default: the actor's roles must grant the permission here, no declared duty
+    rule may forbid it on ``target``, and no ``permission_allowed`` hook may veto it.
+    Every denial is audited (in the tenant's chain, or the diputación's for the console)."""
     if not actor.is_authenticated:
         raise NotAuthorizedException("Log in first")
     kernel = _kernel.current()
-    hooks = kernel.plugins.hooks_for(tenant.enabled if tenant else ())
-    votes = await gather_hook(hooks.permission_allowed(actor=actor, permission=permission,
-                                                       tenant=tenant))
-    if not actor.can(permission) or any(v is False for v in votes):
-        raise PermissionDeniedException(f"Missing permission {permission}")
+    reason = None
+    if not actor.can(permission):
+        reason = f"Missing permission {permission}"
+    elif target and tenant:
+        rule = await violated(kernel.duty_rules, actor, permission, tenant.id, target)
+        reason = rule.message if rule else None
+    if reason is None:
+        hooks = kernel.plugins.hooks_for(tenant.enabled if tenant else ())
+        votes = await gather_hook(hooks.permission_allowed(
+            actor=actor, permission=permission, tenant=tenant, target=target))
+        reason = f"Permission {permission} refused" if any(v is False for v in votes) else None
+    if reason is None:
+        return
+    chain = tenant or await operator_tenant()
+    if chain is not None:
+        await audit.record(chain.id, "permission.denied", actor=actor.audit_name,
+                           outcome="denied", target=target or permission,
+                           detail={"permission": permission, "reason": reason})
+    raise PermissionDeniedException(reason)

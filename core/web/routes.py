@@ -8,17 +8,18 @@ from typing import Any
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery, JSONBody, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.params import FromPath, JSONBody
+from litestar.response import Template
 
 from core import kernel as _kernel
+from core.audit.web import AUDIT_ROUTES
 from core.calendar_app.api import CALENDAR_ROUTES
-from core.identity.services import login, logout
+from core.identity.admin import ADMIN_ROUTES
+from core.identity.web import IDENTITY_ROUTES
 from core.tenancy.context import TenantContext, tenant_by_slug
 from core.tenancy.services import set_plugin
 from core.tenancy.tables import Tenant
 from core.web.guards import require
-from core.web.kernel_hooks import SESSION_COOKIE
 from core.web.pages import actor_of, page, tenant_of
 from core.web.sede import SEDE_ROUTES
 
@@ -37,41 +38,6 @@ async def health() -> Response:
     healthy = all(v == "ok" for v in checks.values())
     return Response({"status": "ok" if healthy else "error", "checks": checks},
                     status_code=200 if healthy else 503)
-
-
-class LoginForm(msgspec.Struct):
-    email: str
-    password: str
-    next: str = "/"
-
-
-@get("/login", include_in_schema=False)
-async def login_page(request: Request, next: FromQuery[str] = "/") -> Template:
-    return await page(request, "core:login.html", next=next, error=None)
-
-
-@post("/login", include_in_schema=False)
-async def login_submit(
-    request: Request, data: URLEncodedBody[LoginForm]
-) -> Response:
-    key = await login(data.email, data.password)
-    if key is None:
-        return await page(request, "core:login.html", status_code=401, next=data.next,
-                          error="Credenciales incorrectas")
-    target = data.next if data.next.startswith("/") and not data.next.startswith("//") else "/"
-    response = Redirect(target)
-    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="lax", path="/")
-    return response
-
-
-@post("/logout", include_in_schema=False)
-async def logout_submit(request: Request) -> Redirect:
-    key = request.cookies.get(SESSION_COOKIE)
-    if key:
-        await logout(key)
-    response = Redirect("/login")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    return response
 
 
 @get("/", include_in_schema=False)
@@ -149,5 +115,6 @@ async def console(request: Request) -> Template:
                       manifests=kernel.plugins.manifests)
 
 
-KERNEL_ROUTES = [health, login_page, login_submit, logout_submit, home, dashboard, *SEDE_ROUTES,
-                 list_tenant_plugins, change_tenant_plugin, console, *CALENDAR_ROUTES]
+KERNEL_ROUTES = [health, *IDENTITY_ROUTES, home, dashboard, *SEDE_ROUTES,
+                 list_tenant_plugins, change_tenant_plugin, console, *CALENDAR_ROUTES,
+                 *ADMIN_ROUTES, *AUDIT_ROUTES]

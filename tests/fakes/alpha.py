@@ -6,13 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, get, post
+from litestar.params import FromPath
 
+from core.audit.log import record
 from core.cli import Command
+from core.identity.duties import DutyRule
 from core.jobs import JobContext, job
 from core.kernel import Permission
 from core.plugins import PluginManifest, hookimpl
-from core.web.pages import MenuItem, SedeProcedure, Widget, tenant_of
+from core.web.pages import MenuItem, SedeProcedure, Widget, actor_of, tenant_of
 
 MANIFEST = PluginManifest(name="alpha", label="Alpha", version="0.1")
 
@@ -46,18 +49,44 @@ async def prohibido(request: Request) -> dict[str, str]:
     return {"never": "reached"}
 
 
+@post("/casos/{case:int}/preparar", opt={"permission": "alpha.view"})
+async def prepare(request: Request, case: FromPath[int]) -> dict[str, str]:
+    """Prepare a case: the history a duty rule reads is the audit trail."""
+    await record(tenant_of(request).id, "alpha.prepared", actor=actor_of(request).audit_name,
+                 target=f"alpha:{case}")
+    return {"prepared": f"alpha:{case}"}
+
+
+@post("/casos/{case:int}/aprobar",
+      opt={"permission": "alpha.approve", "target": "alpha:{case}"})
+async def approve(request: Request, case: FromPath[int]) -> dict[str, str]:
+    await record(tenant_of(request).id, "alpha.approved", actor=actor_of(request).audit_name,
+                 target=f"alpha:{case}")
+    return {"approved": f"alpha:{case}"}
+
+
 @hookimpl
 def register_routes(register: Any) -> None:
     for face in ("staff", "sede", "api"):
         register(ping, face=face)
     register(hola, face="api")
     register(prohibido, face="api")
+    register(prepare, face="api")
+    register(approve, face="api")
     register(ping, face="console")
 
 
 @hookimpl
 def register_permissions(register: Any) -> None:
-    register(Permission("alpha.view", "Ver alpha"), Permission("alpha.forbidden", "Nunca"))
+    register(Permission("alpha.view", "Ver alpha"), Permission("alpha.forbidden", "Nunca"),
+             Permission("alpha.approve", "Aprobar casos alfa"))
+
+
+@hookimpl
+def register_duty_rules(register: Any) -> None:
+    register(DutyRule(name="alpha-aprobacion", permission="alpha.approve",
+                      conflicts=("alpha.prepared",), unless_also="alpha.approved",
+                      message="Quien prepara un caso no puede ser quien lo aprueba en solitario"))
 
 
 @hookimpl
@@ -115,7 +144,8 @@ async def extra_template_vars(request: Any, tenant: Any) -> dict[str, Any]:
 
 
 @hookimpl
-def permission_allowed(actor: Any, permission: str, tenant: Any) -> bool | None:
+def permission_allowed(actor: Any, permission: str, tenant: Any, target: str | None
+                       ) -> bool | None:
     return False if permission == "alpha.forbidden" else None
 
 
