@@ -5,15 +5,31 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import ValidationException
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
+from core import kernel as _kernel
+from core.documents.eni import TipoDocumental
+from core.documents.schemas import DocumentOut
+from core.documents.uploads import body_chunks
 from core.web.pages import actor_of, tenant_of
-from plugins.expedientes import catalogo, history, permissions, services
+from plugins.expedientes import (
+    catalogo,
+    documentos,
+    history,
+    indice,
+    permissions,
+    remision,
+    resoluciones,
+    services,
+)
+from plugins.expedientes.documentos import DocumentoOut
 from plugins.expedientes.schemas import (
     ActividadOut,
+    AsientoLibro,
     Busqueda,
+    EnvioFirma,
     ExpedienteIn,
     ExpedienteOut,
     ExpedienteSummary,
@@ -22,6 +38,8 @@ from plugins.expedientes.schemas import (
     ProcedimientoIn,
     ProcedimientoOut,
     RelacionIn,
+    ResolucionIn,
+    ResolucionOut,
     TareaIn,
     TareaOut,
 )
@@ -30,6 +48,8 @@ T = TypeVar("T")
 VIEW = {"permission": permissions.VIEW.name}
 TRAMITAR = {"permission": permissions.TRAMITAR.name}
 PROCEDIMIENTOS = {"permission": permissions.PROCEDIMIENTOS.name}
+RESOLVER = {"permission": permissions.RESOLVER.name}
+CERRAR = {"permission": permissions.CERRAR.name}
 
 
 class Publicacion(msgspec.Struct, forbid_unknown_fields=True):
@@ -51,6 +71,14 @@ def convert(value: object, type_: type[T]) -> T:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:
         raise ValidationException(detail=str(exc)) from None
+
+
+def download(content: bytes, mime: str, filename: str) -> Response:
+    """An attachment the browser must not sniff; the file name reduced to safe characters."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename) or "documento"
+    return Response(content, media_type=mime, headers={
+        "content-disposition": f'attachment; filename="{safe}"',
+        "x-content-type-options": "nosniff"})
 
 
 def filters_of(request: Request) -> Busqueda:
@@ -176,3 +204,97 @@ class ApiController(Controller):
                      data: JSONBody[RelacionIn]) -> ExpedienteOut:
         return await services.relate(tenant_of(request), expediente_id, data,
                                      actor=actor_of(request).audit_name)
+
+    @get("/{expediente_id:int}/documentos", summary="The expediente's documents, in order",
+         opt=VIEW)
+    async def documents(self, request: Request,
+                        expediente_id: FromPath[int]) -> list[DocumentoOut]:
+        tenant = tenant_of(request)
+        await services.get(tenant, expediente_id)
+        return await documentos.list_documents(tenant, expediente_id)
+
+    @post("/{expediente_id:int}/documentos", request_max_body_size=None, opt=TRAMITAR,
+          summary="Incorporate a file (raw body, streamed; 413, 415, 422 on refusal)")
+    async def upload(self, request: Request, expediente_id: FromPath[int],
+                     filename: FromQuery[str], title: FromQuery[str],
+                     tipo_documental: FromQuery[TipoDocumental] = TipoDocumental.OTROS
+                     ) -> DocumentOut:
+        limit = _kernel.current().settings.upload_max_bytes
+        return await documentos.upload(
+            tenant_of(request), expediente_id, chunks=body_chunks(request, limit),
+            filename=filename, declared_mime=request.headers.get("content-type", ""),
+            title=title, tipo_documental=tipo_documental, actor=actor_of(request).audit_name)
+
+    @post("/{expediente_id:int}/documentos/plantilla/{plantilla_id:int}", opt=TRAMITAR,
+          summary="Generate a document from a template of the procedure (sealed, CSV)")
+    async def generate(self, request: Request, expediente_id: FromPath[int],
+                       plantilla_id: FromPath[int]) -> DocumentOut:
+        return await documentos.generate(tenant_of(request), expediente_id, plantilla_id,
+                                         actor=actor_of(request).audit_name)
+
+    @get("/{expediente_id:int}/documentos/{document_id:int}/contenido", opt=VIEW,
+         summary="Download a document of the expediente")
+    async def content(self, request: Request, expediente_id: FromPath[int],
+                      document_id: FromPath[int]) -> Response:
+        document, data = await documentos.content(tenant_of(request), expediente_id,
+                                                  document_id)
+        return download(data, document.mime, document.filename)
+
+    @get("/{expediente_id:int}/resoluciones", summary="Resoluciones of the expediente",
+         opt=VIEW)
+    async def resoluciones(self, request: Request,
+                           expediente_id: FromPath[int]) -> list[ResolucionOut]:
+        tenant = tenant_of(request)
+        await services.get(tenant, expediente_id)
+        return await resoluciones.of_expediente(tenant, expediente_id)
+
+    @post("/{expediente_id:int}/resoluciones", summary="Draft a resolución", opt=RESOLVER)
+    async def draft(self, request: Request, expediente_id: FromPath[int],
+                    data: JSONBody[ResolucionIn]) -> ResolucionOut:
+        return await resoluciones.draft(tenant_of(request), expediente_id, data,
+                                        actor=actor_of(request).audit_name)
+
+    @get("/resoluciones/{resolucion_id:int}", summary="One resolución", opt=VIEW)
+    async def resolucion(self, request: Request, resolucion_id: FromPath[int]) -> ResolucionOut:
+        return await resoluciones.get(tenant_of(request), resolucion_id)
+
+    @post("/resoluciones/{resolucion_id:int}/firma", status_code=200, opt=RESOLVER,
+          summary="Issue the draft and send it to its signers (alcalde, then secretario)")
+    async def send(self, request: Request, resolucion_id: FromPath[int],
+                   data: JSONBody[EnvioFirma]) -> ResolucionOut:
+        return await resoluciones.send_to_sign(tenant_of(request), resolucion_id, data,
+                                               actor=actor_of(request).audit_name)
+
+    @get("/libro/{year:int}", summary="The libro de resoluciones of a year", opt=VIEW)
+    async def libro(self, request: Request, year: FromPath[int]) -> list[AsientoLibro]:
+        return await resoluciones.libro(tenant_of(request), year)
+
+    @get("/libro/{year:int}/pdf", opt=RESOLVER,
+         summary="The libro de resoluciones of a year as a PDF sealed by the entity")
+    async def libro_pdf(self, request: Request, year: FromPath[int]) -> Response:
+        pdf = await resoluciones.export_libro(tenant_of(request), year,
+                                              actor=actor_of(request).audit_name)
+        return download(pdf, "application/pdf", f"libro-resoluciones-{year}.pdf")
+
+    @post("/{expediente_id:int}/cierre", status_code=200, opt=CERRAR,
+          summary="Close the expediente with its índice signed by the seal (E02)")
+    async def close(self, request: Request, expediente_id: FromPath[int]) -> ExpedienteOut:
+        return await indice.close(tenant_of(request), expediente_id,
+                                  actor=actor_of(request).audit_name)
+
+    @get("/{expediente_id:int}/indice", summary="The signed índice electrónico (XML)",
+         opt=VIEW)
+    async def indice_xml(self, request: Request, expediente_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        expediente = await services.get(tenant, expediente_id)
+        xml = await indice.signed_xml(tenant, expediente_id)
+        return download(xml, "application/xml", f"indice-{expediente.identificador}.xml")
+
+    @post("/{expediente_id:int}/remision", status_code=200, opt=CERRAR,
+          summary="Remit the closed expediente as an ENI package (ZIP); marks it E03")
+    async def eni(self, request: Request, expediente_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        expediente = await services.get(tenant, expediente_id)
+        package = await remision.export_zip(tenant, expediente_id,
+                                            actor=actor_of(request).audit_name)
+        return download(package, "application/zip", f"{expediente.identificador}.zip")

@@ -72,7 +72,7 @@ ORDER BY l.position
 """
 
 
-def _moment(value: Any) -> datetime:
+def moment(value: Any) -> datetime:
     """Raw SQLite rows give timestamps as text; PostgreSQL gives datetimes."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
@@ -80,11 +80,11 @@ def _moment(value: Any) -> datetime:
 async def list_documents(tenant: TenantContext, expediente_id: int) -> list[DocumentoOut]:
     """The expediente's documents in order, with their current version (one query)."""
     rows = await DocumentoExpediente.raw(_LIST, tenant.id, tenant.id, expediente_id)
-    return [DocumentoOut(**{**row, "added_at": _moment(row["added_at"]),
-                            "fecha_captura": _moment(row["fecha_captura"])}) for row in rows]
+    return [DocumentoOut(**{**row, "added_at": moment(row["added_at"]),
+                            "fecha_captura": moment(row["fecha_captura"])}) for row in rows]
 
 
-async def _lock(tenant: TenantContext, expediente_id: int) -> None:
+async def lock(tenant: TenantContext, expediente_id: int) -> None:
     """Serialise additions to one expediente (PostgreSQL; SQLite writers are serial)."""
     if engine().engine_type == "postgres":
         await Expediente.select(Expediente.id).where(
@@ -95,7 +95,7 @@ async def link(tenant: TenantContext, expediente_id: int, document: DocumentOut,
                *, actor: str) -> None:
     """Incorporate a stored document at the end of the expediente (inside a transaction)."""
     await services.require_open(tenant, expediente_id)
-    await _lock(tenant, expediente_id)
+    await lock(tenant, expediente_id)
     last = await DocumentoExpediente.select(DocumentoExpediente.position).where(
         (DocumentoExpediente.tenant == tenant.id)
         & (DocumentoExpediente.expediente == expediente_id)).order_by(

@@ -3,11 +3,12 @@
 from typing import Any
 
 from core.plugins import PluginManifest, hookimpl
+from core.signing.schemas import SignatureFlowCompleted, SignatureFlowRejected
 from core.web.carpeta import CarpetaItem, CarpetaSection
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, Widget
-from plugins.expedientes import api, controllers, permissions, services
-from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado
+from plugins.expedientes import api, controllers, permissions, resoluciones, services
+from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada
 from plugins.expedientes.settings import Settings
 
 MANIFEST = PluginManifest(
@@ -28,7 +29,15 @@ def register_permissions(register: Any) -> None:
 
 @hookimpl
 def register_event_types(register: Any) -> None:
-    register(ExpedienteAbierto, ExpedienteCerrado)
+    register(ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada)
+
+
+@hookimpl
+async def on_event(event: Any, tenant: Any) -> None:
+    if isinstance(event, SignatureFlowCompleted):
+        await resoluciones.on_flow_completed(tenant, event)
+    elif isinstance(event, SignatureFlowRejected):
+        await resoluciones.on_flow_rejected(tenant, event)
 
 
 @hookimpl

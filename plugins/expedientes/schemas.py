@@ -254,3 +254,56 @@ class ExpedienteCerrado(msgspec.Struct, frozen=True):
 
     expediente_id: int
     code: str
+
+
+# --------------------------------------------------------------------------- resoluciones
+
+
+class ResolucionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A draft: from a template of the procedure (``plantilla_id``) or written (``body``)."""
+
+    title: Title | None = None
+    body: Body | None = None
+    plantilla_id: int | None = None
+
+
+class EnvioFirma(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Signers in order (user ids); empty: the entity's alcalde, then its secretario."""
+
+    signers: Annotated[list[int], msgspec.Meta(max_length=5)] = []
+
+
+class ResolucionOut(msgspec.Struct, kw_only=True):
+    id: int
+    expediente_id: int
+    title: str
+    body: str
+    state: str  # borrador | en_firma | firmada | rechazada
+    document_id: int | None
+    flow_id: int | None
+    numero: str  # in the libro de resoluciones: 2026/0001 once signed
+    signed_at: datetime | None
+    reason: str
+    created_by: str
+    created_at: datetime
+
+
+class AsientoLibro(msgspec.Struct, kw_only=True):
+    """An entry of the libro de resoluciones."""
+
+    numero: str
+    signed_at: datetime
+    title: str
+    expediente_id: int
+    expediente_code: str
+    document_id: int
+    csv: str | None
+    sha256: str
+
+
+class ResolucionFirmada(msgspec.Struct, frozen=True):
+    """Event: a resolución was signed and numbered in the libro de resoluciones."""
+
+    resolucion_id: int
+    expediente_id: int
+    numero: str

@@ -8,7 +8,7 @@ Email = Annotated[str, msgspec.Meta(max_length=254)]
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """Who signs resoluciones by default, and limits of uploads and ENI imports.
+    """Who signs resoluciones by default, and the size limit of ENI packages to import.
 
     ``alcalde`` signs a resolución first, then the ``secretario`` transcribes it into the
     libro de resoluciones (e-mails of staff users of the entity; a resolución may name
@@ -17,5 +17,4 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     alcalde: Email = ""
     secretario: Email = ""
-    max_upload_mb: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
     max_import_mb: Annotated[int, msgspec.Meta(ge=1, le=2048)] = 200

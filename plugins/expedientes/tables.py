@@ -191,12 +191,11 @@ class Resolucion(Table, tablename="expedientes_resolucion"):
 
 
 class Indice(Table, tablename="expedientes_indice"):
-    """A signed índice electrónico of an expediente: at closing (E02) or for a remisión
-    (E03). The signed ``eniexpind:indice`` XML is a blob."""
+    """The signed índice electrónico made when the expediente was closed; the signed
+    ``eniexpind:indice`` XML is a blob. A remisión (E03) sends this same índice."""
 
     tenant = ForeignKey(Tenant)
     expediente = ForeignKey(Expediente)
-    estado = Varchar(length=3)  # E02 | E03
     fecha = Timestamptz()
     documents = Integer()
     xml_sha256 = Varchar(length=64)

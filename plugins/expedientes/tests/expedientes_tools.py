@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
+import functools
+import uuid
+from pathlib import Path
 
+import msgspec
+import xmlschema
+
+from core.identity.services import ensure_user, grant_role
+from core.signing import flows
 from plugins.expedientes import catalogo
 from plugins.expedientes.schemas import ProcedimientoIn
 
@@ -30,3 +37,29 @@ async def add_licencia(tenant, **changes):
     """The obra menor procedure (two phases, two templates) in the tenant's catalogue."""
     return await catalogo.create(tenant, msgspec.convert({**LICENCIA, **changes},
                                                          ProcedimientoIn), actor="test")
+
+
+XSD = Path(__file__).resolve().parents[4] / "shared" / "data" / "xsd" / "eni"
+
+
+@functools.cache
+def eni_schema(name: str) -> xmlschema.XMLSchema:
+    """An official ENI XSD, compiled once: ``expediente`` or ``documento``."""
+    path = {"expediente": "expediente-e/expedienteEni.xsd",
+            "documento": "documento-e/documentoEni.xsd",
+            "indice": "expediente-e/indice-e/IndiceExpedienteEni.xsd"}[name]
+    return xmlschema.XMLSchema(str(XSD / path), allow="local")
+
+
+async def staff_member(tenant, role: str, email_prefix: str) -> int:
+    """A new staff user of the tenant with ``role`` (no password: they never log in)."""
+    user_id = await ensure_user(f"{email_prefix}-{uuid.uuid4().hex[:6]}@test.invalid",
+                                email_prefix.capitalize())
+    await grant_role(user_id, tenant.id, role)
+    return user_id
+
+
+async def sign_pending(tenant, user_id: int) -> None:
+    """The user signs every document waiting for them (their own dev certificate)."""
+    for pending in await flows.pending_for(tenant, user_id):
+        await flows.sign_step(tenant, pending.step_id, user_id=user_id, actor=f"user:{user_id}")

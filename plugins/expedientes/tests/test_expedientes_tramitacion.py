@@ -31,11 +31,10 @@ async def _open(client, tenant, procedimiento_id, subject="Obra menor en calle M
             {**ANA, "representante": GESTORIA}]})
 
 
-async def test_opening_gives_number_identificador_plazo_and_first_tasks(client, entidad,
-                                                                         login):
+async def test_opening_gives_number_identificador_plazo_and_first_tasks(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
-    user_id = await login(client, tenant, "tramitador")
+    client, user_id = await staff(tenant, "tramitador")
     response = await _open(client, tenant, licencia.id)
     assert response.status_code == 201, response.text
     exp = response.json()
@@ -67,10 +66,10 @@ async def test_numbers_are_unique_and_gapless_under_concurrent_openings(entidad)
     assert sorted(e.number for e in opened) == list(range(1, 9))
 
 
-async def test_bad_input_is_refused_with_the_reason_and_saves_nothing(client, entidad, login):
+async def test_bad_input_is_refused_with_the_reason_and_saves_nothing(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
-    await login(client, tenant, "tramitador")
+    client, _ = await staff(tenant, "tramitador")
     cases = [({"interesados": [{**ANA, "nif": "12345678A"}]}, "NIF"),
              ({"subject": "x"}, "subject"), ({"procedimiento_id": 999999}, "Not found"),
              ({"unit_dir3": "ZZZZZZZZZ"}, "no es una unidad"), ({"color": "rojo"}, "color"),
@@ -89,10 +88,10 @@ async def test_bad_input_is_refused_with_the_reason_and_saves_nothing(client, en
     assert response.status_code == 400 and "code" in response.text
 
 
-async def test_phases_tasks_my_tasks_and_my_unit(client, entidad, login):
+async def test_phases_tasks_my_tasks_and_my_unit(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
-    user_id = await login(client, tenant, "tramitador")
+    client, user_id = await staff(tenant, "tramitador")
     headers = await csrf_headers(client)
     exp = (await _open(client, tenant, licencia.id)).json()
     blocked = await client.post(api(tenant, f"{exp['id']}/fase"), headers=headers)
@@ -125,12 +124,12 @@ async def test_phases_tasks_my_tasks_and_my_unit(client, entidad, login):
     assert unit == {exp["id"], other.id}
 
 
-async def test_related_expedientes_and_search_filters(client, entidad, login):
+async def test_related_expedientes_and_search_filters(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
     ocupacion = await add_licencia(tenant, code="ocupacion-via", name="Ocupación de vía",
                                    sia_code="998877", fases=[], plantillas=[])
-    await login(client, tenant, "tramitador")
+    client, _ = await staff(tenant, "tramitador")
     headers = await csrf_headers(client)
     obra = (await _open(client, tenant, licencia.id)).json()
     andamio = (await _open(client, tenant, ocupacion.id, subject="Andamio en calle Mayor 3",
@@ -164,10 +163,10 @@ async def test_related_expedientes_and_search_filters(client, entidad, login):
         "application/problem+json")
 
 
-async def test_staff_pages_open_view_and_search(client, entidad, login):
+async def test_staff_pages_open_view_and_search(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
-    await login(client, tenant, "tramitador")
+    client, _ = await staff(tenant, "tramitador")
     headers = await csrf_headers(client)
     form = await client.get(f"/{tenant.slug}/expedientes/nuevo")
     assert form.status_code == 200 and "Licencia de obra menor" in form.text
@@ -189,22 +188,22 @@ async def test_staff_pages_open_view_and_search(client, entidad, login):
     assert refused.status_code in (400, 422) and "text/html" in refused.headers["content-type"]
 
 
-async def test_read_only_sees_but_cannot_open(client, entidad, login):
+async def test_read_only_sees_but_cannot_open(entidad, staff):
     tenant = await entidad()
     licencia = await add_licencia(tenant)
-    await login(client, tenant, "read_only")
+    client, _ = await staff(tenant, "read_only")
     assert (await client.get(api(tenant))).status_code == 200
     assert (await _open(client, tenant, licencia.id)).status_code == 403
 
 
-async def test_other_tenants_ids_answer_404(client, entidad, login):
+async def test_other_tenants_ids_answer_404(entidad, staff):
     mine, theirs = await entidad(), await entidad()
     foreign_procedure = await add_licencia(theirs)
     foreign = await services.open_expediente(
         theirs, ExpedienteIn(procedimiento_id=foreign_procedure.id, subject="Ajeno"),
         actor="t", user_id=None)
     own_procedure = await add_licencia(mine)
-    await login(client, mine, "secretario")
+    client, _ = await staff(mine, "secretario")
     headers = await csrf_headers(client)
     own = (await _open(client, mine, own_procedure.id)).json()
     for response in (

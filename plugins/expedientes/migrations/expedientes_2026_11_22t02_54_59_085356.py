@@ -94,7 +94,7 @@ class User(Table, tablename="core_user", schema=None):
     )
 
 
-ID = "2026-11-22T02:49:00:523087"
+ID = "2026-11-22T02:54:59:085356"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -105,15 +105,36 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Tarea",
-        tablename="expedientes_tarea",
+        class_name="Plantilla",
+        tablename="expedientes_plantilla",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="Interesado",
-        tablename="expedientes_interesado",
+        class_name="Responsable",
+        tablename="expedientes_responsable",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Actividad",
+        tablename="expedientes_actividad",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Adscripcion",
+        tablename="expedientes_adscripcion",
         schema=None,
         columns=None,
     )
@@ -133,50 +154,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Procedimiento",
-        tablename="expedientes_procedimiento",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Relacion",
-        tablename="expedientes_relacion",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Actividad",
-        tablename="expedientes_actividad",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="Indice",
         tablename="expedientes_indice",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Responsable",
-        tablename="expedientes_responsable",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Plantilla",
-        tablename="expedientes_plantilla",
         schema=None,
         columns=None,
     )
@@ -189,15 +168,36 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Adscripcion",
-        tablename="expedientes_adscripcion",
+        class_name="Relacion",
+        tablename="expedientes_relacion",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Interesado",
+        tablename="expedientes_interesado",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Procedimiento",
+        tablename="expedientes_procedimiento",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Tarea",
+        tablename="expedientes_tarea",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
         column_name="tenant",
         db_column_name="tenant",
         column_class_name="ForeignKey",
@@ -220,14 +220,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="expediente",
-        db_column_name="expediente",
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
+        column_name="procedimiento",
+        db_column_name="procedimiento",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Expediente,
+            "references": Procedimiento,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -244,14 +244,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="phase",
-        db_column_name="phase",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": 0,
+            "length": 40,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -265,8 +266,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
         column_name="title",
         db_column_name="title",
         column_class_name="Varchar",
@@ -287,80 +288,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="assignee",
-        db_column_name="assignee",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="due_date",
-        db_column_name="due_date",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="done_at",
-        db_column_name="done_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="done_by",
-        db_column_name="done_by",
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
+        column_name="tipo_documental",
+        db_column_name="tipo_documental",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 254,
+            "length": 4,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -375,14 +310,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Tarea",
-        tablename="expedientes_tarea",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Plantilla",
+        tablename="expedientes_plantilla",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "default": TimestamptzNow(),
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -396,8 +331,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
+        table_class_name="Responsable",
+        tablename="expedientes_responsable",
         column_name="tenant",
         db_column_name="tenant",
         column_class_name="ForeignKey",
@@ -420,8 +355,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
+        table_class_name="Responsable",
+        tablename="expedientes_responsable",
         column_name="expediente",
         db_column_name="expediente",
         column_class_name="ForeignKey",
@@ -444,15 +379,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Responsable",
+        tablename="expedientes_responsable",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": 0,
-            "null": False,
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -465,15 +403,63 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="role",
-        db_column_name="role",
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="title",
+        db_column_name="title",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 14,
-            "default": "interesado",
+            "length": 300,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -487,10 +473,101 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="represents",
-        db_column_name="represents",
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="state",
+        db_column_name="state",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "borrador",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="document",
+        db_column_name="document",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Document,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="flow",
+        db_column_name="flow",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": SignatureFlow,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="year",
+        db_column_name="year",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -508,14 +585,55 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="nif",
-        db_column_name="nif",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="number",
+        db_column_name="number",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "length": 17,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="signed_at",
+        db_column_name="signed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Text",
+        column_class=Text,
+        params={
             "default": "",
             "null": False,
             "primary_key": False,
@@ -530,32 +648,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="email",
-        db_column_name="email",
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="created_by",
+        db_column_name="created_by",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -574,14 +670,238 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Interesado",
-        tablename="expedientes_interesado",
-        column_name="address",
-        db_column_name="address",
+        table_class_name="Resolucion",
+        tablename="expedientes_resolucion",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="actor",
+        db_column_name="actor",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 300,
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="action",
+        db_column_name="action",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="summary",
+        db_column_name="summary",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Actividad",
+        tablename="expedientes_actividad",
+        column_name="detail",
+        db_column_name="detail",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Adscripcion",
+        tablename="expedientes_adscripcion",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Adscripcion",
+        tablename="expedientes_adscripcion",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Adscripcion",
+        tablename="expedientes_adscripcion",
+        column_name="unit_dir3",
+        db_column_name="unit_dir3",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 9,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1034,6 +1354,592 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="fecha",
+        db_column_name="fecha",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="documents",
+        db_column_name="documents",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="xml_sha256",
+        db_column_name="xml_sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Indice",
+        tablename="expedientes_indice",
+        column_name="created_by",
+        db_column_name="created_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="document",
+        db_column_name="document",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Document,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="position",
+        db_column_name="position",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="source",
+        db_column_name="source",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="added_at",
+        db_column_name="added_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DocumentoExpediente",
+        tablename="expedientes_documento",
+        column_name="added_by",
+        db_column_name="added_by",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Relacion",
+        tablename="expedientes_relacion",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Relacion",
+        tablename="expedientes_relacion",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Relacion",
+        tablename="expedientes_relacion",
+        column_name="related",
+        db_column_name="related",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Relacion",
+        tablename="expedientes_relacion",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="tenant",
+        db_column_name="tenant",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Tenant,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="expediente",
+        db_column_name="expediente",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Expediente,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="position",
+        db_column_name="position",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 14,
+            "default": "interesado",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="represents",
+        db_column_name="represents",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="nif",
+        db_column_name="nif",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 17,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interesado",
+        tablename="expedientes_interesado",
+        column_name="address",
+        db_column_name="address",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="Procedimiento",
         tablename="expedientes_procedimiento",
         column_name="tenant",
@@ -1359,8 +2265,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Relacion",
-        tablename="expedientes_relacion",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
         column_name="tenant",
         db_column_name="tenant",
         column_class_name="ForeignKey",
@@ -1383,8 +2289,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Relacion",
-        tablename="expedientes_relacion",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
         column_name="expediente",
         db_column_name="expediente",
         column_class_name="ForeignKey",
@@ -1407,39 +2313,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Relacion",
-        tablename="expedientes_relacion",
-        column_name="related",
-        db_column_name="related",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
+        column_name="phase",
+        db_column_name="phase",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Relacion",
-        tablename="expedientes_relacion",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1453,211 +2334,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="expediente",
-        db_column_name="expediente",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="at",
-        db_column_name="at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="actor",
-        db_column_name="actor",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="action",
-        db_column_name="action",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="summary",
-        db_column_name="summary",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Actividad",
-        tablename="expedientes_actividad",
-        column_name="detail",
-        db_column_name="detail",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="expediente",
-        db_column_name="expediente",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
         column_name="title",
         db_column_name="title",
         column_class_name="Varchar",
@@ -1678,57 +2356,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="state",
-        db_column_name="state",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 10,
-            "default": "borrador",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="document",
-        db_column_name="document",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
+        column_name="assignee",
+        db_column_name="assignee",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Document,
+            "references": User,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -1745,18 +2380,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="flow",
-        db_column_name="flow",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
+        column_name="due_date",
+        db_column_name="due_date",
+        column_class_name="Date",
+        column_class=Date,
         params={
-            "references": SignatureFlow,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": DateNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -1769,52 +2401,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="year",
-        db_column_name="year",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="number",
-        db_column_name="number",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="signed_at",
-        db_column_name="signed_at",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
+        column_name="done_at",
+        db_column_name="done_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1832,31 +2422,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
-        column_name="created_by",
-        db_column_name="created_by",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
+        column_name="done_by",
+        db_column_name="done_by",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -1875,605 +2444,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Resolucion",
-        tablename="expedientes_resolucion",
+        table_class_name="Tarea",
+        tablename="expedientes_tarea",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="expediente",
-        db_column_name="expediente",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="estado",
-        db_column_name="estado",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 3,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="fecha",
-        db_column_name="fecha",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="documents",
-        db_column_name="documents",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="xml_sha256",
-        db_column_name="xml_sha256",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Indice",
-        tablename="expedientes_indice",
-        column_name="created_by",
-        db_column_name="created_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Responsable",
-        tablename="expedientes_responsable",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Responsable",
-        tablename="expedientes_responsable",
-        column_name="expediente",
-        db_column_name="expediente",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Responsable",
-        tablename="expedientes_responsable",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="procedimiento",
-        db_column_name="procedimiento",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Procedimiento,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="code",
-        db_column_name="code",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="title",
-        db_column_name="title",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="tipo_documental",
-        db_column_name="tipo_documental",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 4,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Plantilla",
-        tablename="expedientes_plantilla",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="expediente",
-        db_column_name="expediente",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Expediente,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="document",
-        db_column_name="document",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Document,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="source",
-        db_column_name="source",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="added_at",
-        db_column_name="added_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DocumentoExpediente",
-        tablename="expedientes_documento",
-        column_name="added_by",
-        db_column_name="added_by",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Adscripcion",
-        tablename="expedientes_adscripcion",
-        column_name="tenant",
-        db_column_name="tenant",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Tenant,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Adscripcion",
-        tablename="expedientes_adscripcion",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Adscripcion",
-        tablename="expedientes_adscripcion",
-        column_name="unit_dir3",
-        db_column_name="unit_dir3",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 9,
-            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -5,7 +5,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from core.db import engine, unique_index
 
-ID = "2026-11-22T02:50:00:000000"
+ID = "2026-11-22T02:56:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "composite unique keys and indexes"
 
