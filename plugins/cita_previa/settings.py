@@ -31,6 +31,6 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     video_provider: str = "jitsi"
     jitsi_domain: str = "meet.jit.si"
     jitsi_app_id: str = "concejo"
-    jitsi_secret: str = ""
+    jitsi_secret: Annotated[str, msgspec.Meta(pattern=r"^$|^.{32,}$")] = ""  # HS256: 32+
     video_open_minutes: Annotated[int, msgspec.Meta(ge=0, le=120)] = 10
     video_close_minutes: Annotated[int, msgspec.Meta(ge=0, le=240)] = 30

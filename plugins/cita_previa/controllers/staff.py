@@ -26,6 +26,7 @@ from plugins.cita_previa.schemas import (
 from plugins.cita_previa.services import attendance, catalog, queries, video
 from plugins.cita_previa.services.common import ZONE, InvalidCita, utcnow
 
+CSRF_FIELD = "_csrf_token"  # what Litestar's csrf_input is called
 VIEW, ATTEND, MANAGE = (p.name for p in (permissions.VIEW, permissions.ATTEND,
                                          permissions.MANAGE))
 
@@ -36,10 +37,11 @@ def _ranges(text: str) -> list[str]:
 
 
 async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
-    """The form's single values and its checked channels."""
+    """The form's single values (not the CSRF token) and its checked channels."""
     form = await request.form()
-    return {k: v.strip() for k, v in form.items() if isinstance(v, str)}, form.getall(
-        "channels", [])
+    values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
+    values.pop(CSRF_FIELD, None)
+    return values, form.getall("channels", [])
 
 
 class StaffController(Controller):
@@ -87,7 +89,7 @@ class StaffController(Controller):
     @post("/agendas", opt={"permission": MANAGE})
     async def crear_agenda(self, request: Request) -> Response:
         def agenda(values: dict[str, Any], channels: list[str]) -> AgendaIn:
-            timetable = {day: _ranges(values.get(f"h_{day}", "")) for day in WEEKDAYS}
+            timetable = {day: _ranges(values.pop(f"h_{day}", "")) for day in WEEKDAYS}
             return convert({**values, "channels": channels,
                             "timetable": {d: r for d, r in timetable.items() if r}}, AgendaIn)
         return await self._change(request, lambda values, channels: catalog.create_agenda(

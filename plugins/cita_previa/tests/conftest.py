@@ -108,7 +108,7 @@ def cita_tenant(make_tenant: Callable[..., Awaitable[TenantContext]]
                       channels: tuple[str, ...] = ("presencial", "telefono", "videollamada"),
                       slot_minutes: int = 30) -> Setup:
         tenant = await make_tenant(plugins=("cita_previa",), settings={"cita_previa": {
-            "min_notice_hours": 0, "jitsi_secret": "s3cret-for-tests",
+            "min_notice_hours": 0, "jitsi_secret": "a-jitsi-secret-for-the-tests-only-0123456789",
             "jitsi_domain": "meet.example.org", **(settings or {})}})
         oficina = await catalog.create_oficina(tenant, OficinaIn(
             name="Oficina de atención", address="Plaza Mayor 1"), actor="test")

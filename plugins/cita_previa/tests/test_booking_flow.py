@@ -66,8 +66,9 @@ async def test_anonymous_booking_confirmed_by_code_changed_and_cancelled(
 
     # the link in the email manages the booking: change to another slot
     new = (await slots_tomorrow(setup))[30]
+    cita = await Cita.select(Cita.id).where(Cita.tenant == tenant.id).first()
     changed = await client.post(
-        f"{manage}/citas/{(await Cita.select(Cita.id).first())['id']}/cambiar",
+        f"{manage}/citas/{cita['id']}/cambiar",
         data={"franja": f"{new.agenda}|{new.starts_at.isoformat()}"},
         headers={**HTML, **await csrf_headers(client)})
     assert changed.status_code == 303, changed.text
