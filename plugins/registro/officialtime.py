@@ -1,15 +1,20 @@
 """Official date and time of a presentation on the entity's registry calendar.
 
-The registry's calendar is the seat's (Ley 39/2015 art. 31.3): national and autonomic
-days of the entity's comunidad, the local days of its municipality when the data has
-them, and the registry's own closures. A presentation on a non-working day counts from
-00:00 of the next working day (art. 31.2.b).
+The registry runs on the entity's calendar (``core.calendar_app``: national, autonómica and
+local days and the registry's own closures; Ley 39/2015 art. 31.3). A presentation on a
+non-working day counts from 00:00 of the next working day (art. 31.2.b).
+
+A registry may not turn a presentation away because nobody loaded next year's calendar:
+for years the entity's calendar does not cover, the shipped national and autonómica days of
+its comunidad (``core.calendar`` data) plus the entity's own declared days stand in, and
+the gap is logged. Only when the shipped data lacks the year too does registering fail.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-from datetime import date, datetime
+import logging
 
 from core.calendar import (
     MissingHolidayData,
@@ -17,70 +22,72 @@ from core.calendar import (
     OutsideCalendarError,
     PresentacionRegistro,
     WorkingCalendar,
-    calendar_for,
     fecha_oficial_presentacion,
     load_local,
     load_year,
 )
+from core.calendar_app.services import calendar_of
+from core.calendar_app.tables import NonWorkingDayRow
 from core.errors import DomainError
+from core.tenancy.context import TenantContext
 
-#: Comunidad autónoma of each province (INE CPRO), ISO 3166-2:ES codes without "ES-".
-PROVINCE_COMMUNITY: dict[str, str] = {
-    **dict.fromkeys(("04", "11", "14", "18", "21", "23", "29", "41"), "AN"),
-    **dict.fromkeys(("22", "44", "50"), "AR"),
-    "33": "AS", "07": "IB", **dict.fromkeys(("35", "38"), "CN"), "39": "CB",
-    **dict.fromkeys(("05", "09", "24", "34", "37", "40", "42", "47", "49"), "CL"),
-    **dict.fromkeys(("02", "13", "16", "19", "45"), "CM"),
-    **dict.fromkeys(("08", "17", "25", "43"), "CT"),
-    **dict.fromkeys(("03", "12", "46"), "VC"), **dict.fromkeys(("06", "10"), "EX"),
-    **dict.fromkeys(("15", "27", "32", "36"), "GA"), "28": "MD", "30": "MC", "31": "NC",
-    **dict.fromkeys(("01", "20", "48"), "PV"), "26": "RI", "51": "CE", "52": "ML",
-}
+log = logging.getLogger(__name__)
+_warned: set[tuple[int, int]] = set()  # (tenant, year) gaps already logged by this process
 
 
 class CalendarMissing(DomainError):
-    """The registry calendar lacks the data for this date: load it before registering."""
+    """No calendar data at all for this date: the operator must load it."""
 
 
-def community_of(ine_code: str | None, configured: str = "") -> str | None:
-    """The configured comunidad, else the one of the INE code's province (None if unknown)."""
-    if configured:
-        return configured
-    return PROVINCE_COMMUNITY.get((ine_code or "")[:2])
-
-
-@functools.lru_cache(maxsize=512)
-def registry_calendar(year: int, community: str | None, ine_code: str | None,
-                      closed_days: tuple[date, ...]) -> WorkingCalendar:
-    """The calendar over ``year`` and the next one when the data has it."""
-    for years in ((year, year + 1), (year,)):
+@functools.lru_cache(maxsize=256)
+def shipped_days(year: int, community: str | None, ine_code: str | None
+                 ) -> tuple[NonWorkingDay, ...]:
+    """National (+ autonómica, + shipped local) days of ``year``; MissingHolidayData if none."""
+    days = load_year(year, community)
+    if ine_code:
         try:
-            local = [d for y in years for d in _local_days(y, ine_code)]
-            registro = [NonWorkingDay(date=d, scope="registro", name="Cierre del registro",
-                                      region=ine_code) for d in closed_days if d.year in years]
-            if community is None:
-                national = [d for y in years for d in load_year(y)]
-                return WorkingCalendar([*national, *local, *registro], years=years)
-            return calendar_for(years, community, local, registro)
-        except MissingHolidayData as exc:
-            missing = exc
-    raise CalendarMissing(f"Falta el calendario de días inhábiles de {year}: {missing}")
+            days += load_local(year, ine_code)
+        except MissingHolidayData:
+            pass  # the entity declares its own fiestas locales
+    return tuple(days)
 
 
-def _local_days(year: int, ine_code: str | None) -> list[NonWorkingDay]:
-    if not ine_code:
-        return []
-    try:
-        return load_local(year, ine_code)
-    except MissingHolidayData:
-        return []
+async def _stand_in(tenant: TenantContext, years: list[int]) -> WorkingCalendar:
+    """Shipped days plus the entity's own local days and closures, for ``years``."""
+    covered, days = [], []
+    for year in years:
+        try:
+            days.extend(shipped_days(year, tenant.community, tenant.ine_code))
+        except MissingHolidayData:
+            continue
+        covered.append(year)
+    own = await NonWorkingDayRow.select().where(
+        (NonWorkingDayRow.tenant == tenant.id)
+        & NonWorkingDayRow.scope.is_in(["local", "registro"]))
+    for row in own:
+        day = row["date"] if isinstance(row["date"], dt.date) else \
+            dt.date.fromisoformat(row["date"])
+        if day.year in covered and not any(d.date == day and d.scope == row["scope"]
+                                           for d in days):
+            days.append(NonWorkingDay(date=day, scope=row["scope"], name=row["name"],
+                                      region=row["region"]))
+    return WorkingCalendar(days, years=covered)
 
 
-def official_time(received_at: datetime, *, ine_code: str | None, community: str | None,
-                  closed_days: tuple[date, ...] = ()) -> PresentacionRegistro:
+async def official_time(tenant: TenantContext, received_at: dt.datetime
+                        ) -> PresentacionRegistro:
     """When a presentation received at ``received_at`` (aware) counts, in the seat's zone."""
-    calendar = registry_calendar(received_at.year, community, ine_code, closed_days)
+    calendar = await calendar_of(tenant)
     try:
         return fecha_oficial_presentacion(calendar, received_at)
+    except OutsideCalendarError:
+        year = calendar.to_official_time(received_at).year
+        if (tenant.id, year) not in _warned:
+            _warned.add((tenant.id, year))
+            log.warning("Registro of %s: calendar of %s not loaded; using the shipped days",
+                        tenant.slug, year)
+    stand_in = await _stand_in(tenant, [year, year + 1])
+    try:
+        return fecha_oficial_presentacion(stand_in, received_at)
     except OutsideCalendarError as exc:
         raise CalendarMissing(f"Falta el calendario de días inhábiles: {exc}") from exc

@@ -5,7 +5,9 @@ from typing import Any
 import pluggy
 
 from core.plugins import PluginManifest, hookimpl
-from plugins.registro import controllers, hookspecs, permissions, tasks, transports
+from core.web.i18n import gettext as _
+from core.web.pages import MenuItem
+from plugins.registro import controllers, hookspecs, pages, permissions, tasks, transports
 from plugins.registro.settings import Settings
 
 MANIFEST = PluginManifest(
@@ -20,6 +22,7 @@ def addhooks(pm: pluggy.PluginManager) -> None:
 
 @hookimpl
 def register_routes(register: Any) -> None:
+    register(pages.StaffController, face="staff")
     register(controllers.ApiController, face="api")
     register(controllers.SirController, face="api")
 
@@ -38,3 +41,10 @@ def register_jobs(register: Any) -> None:
 @hookimpl
 def register_sir_transports(register: Any) -> None:
     register(transports.ConcejoTransport())
+
+
+@hookimpl
+def menu_items(request: Any, tenant: Any, actor: Any) -> list[MenuItem] | None:
+    if not request.url.path.startswith("/sede/") and actor.can(permissions.VIEW.name):
+        return [MenuItem(_("Registro"), f"/{tenant.slug}/registro/")]
+    return None

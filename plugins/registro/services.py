@@ -22,7 +22,7 @@ from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
 from plugins.registro import personas, tasks
 from plugins.registro.numbering import next_number
-from plugins.registro.officialtime import community_of, official_time
+from plugins.registro.officialtime import official_time
 from plugins.registro.schemas import (
     AsientoIn,
     AsientoOut,
@@ -120,10 +120,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
         received = now or datetime.now(UTC)  # after the number: numbers follow arrival
         if received.astimezone(MADRID).year != year:  # the year turned while we waited
             received = first
-        presentation = official_time(
-            received, ine_code=tenant.ine_code,
-            community=community_of(tenant.ine_code, settings.community),
-            closed_days=tuple(settings.closed_days))
+        presentation = await official_time(tenant, received)
         row = Asiento(
             tenant=tenant.id, direction=data.direction, year=year, number=number,
             channel=channel, oficina=oficina, received_at=presentation.received_at,

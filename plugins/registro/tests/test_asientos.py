@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from core.audit.log import verify
 from core.audit.tables import AuditEntry
+from core.calendar_app.services import DayIn, add_registro_closure, load_year
 from core.testing import csrf_headers
 from plugins.registro import services
 from plugins.registro.schemas import InteresadoIn, Persona, Rectificacion, Search
@@ -54,17 +55,26 @@ async def test_entries_are_numbered_per_year_and_direction(client, make_entity, 
 
 
 async def test_official_date_moves_to_the_next_working_day(make_entity):
-    soria = await make_entity({"community": "CL"})  # Castilla y León
+    soria = await make_entity(community="CL")  # Castilla y León, calendar not loaded yet
+    await add_registro_closure(soria.tenant, DayIn(date=date(2026, 12, 1), name="Obras"),
+                               actor="t")
     saturday = datetime(2026, 12, 5, 10, 30, tzinfo=MADRID)
-    moved = await services.register(soria.tenant, solicitud(), channel="sede", actor="t",
-                                     now=saturday)
-    # Sun 6 Dec; Mon 7 Dec (Constitución moved in Castilla y León); Tue 8 Dec Inmaculada
-    assert moved.received_at == saturday
-    assert moved.official_at == datetime(2026, 12, 9, 0, 0, tzinfo=MADRID)
-    tuesday = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    kept = await services.register(soria.tenant, solicitud(), channel="sede", actor="t",
-                                   now=tuesday)
-    assert kept.official_at == kept.received_at == tuesday
+    closed = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    wednesday = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    for loaded in (False, True):
+        if loaded:
+            await load_year(2026, community="CL", actor="t")
+        moved = await services.register(soria.tenant, solicitud(), channel="sede", actor="t",
+                                         now=saturday)
+        # Sun 6 Dec; Mon 7 (Constitución moved in Castilla y León); Tue 8 Inmaculada
+        assert moved.received_at == saturday
+        assert moved.official_at == datetime(2026, 12, 9, 0, 0, tzinfo=MADRID)
+        on_closure = await services.register(soria.tenant, solicitud(), channel="sede",
+                                             actor="t", now=closed)
+        assert on_closure.official_at == datetime(2026, 12, 2, 0, 0, tzinfo=MADRID)
+        kept = await services.register(soria.tenant, solicitud(), channel="sede", actor="t",
+                                       now=wednesday)
+        assert kept.official_at == kept.received_at == wednesday
 
 
 async def test_bad_input_is_refused_and_takes_no_number(client, make_entity, login):

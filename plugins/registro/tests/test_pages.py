@@ -1,0 +1,113 @@
+"""Staff pages: the counter's entry form (with scans), look-up, search, detail actions,
+the inbox, SIR and the libro de registro."""
+
+from __future__ import annotations
+
+import hashlib
+
+from core.testing import csrf_headers
+from plugins.registro import services
+from plugins.registro.tests.conftest import PDF, pdf_text, solicitud
+
+HTML = {"accept": "text/html"}
+
+
+async def test_counter_registers_with_a_scan_and_shows_the_entry(client, make_entity, login,
+                                                                 drain):
+    entity = await make_entity()
+    await login(client, entity.tenant, "registro")
+    base = f"/{entity.slug}/registro"
+    form = await client.get(f"{base}/nuevo", headers=HTML)
+    assert form.status_code == 200
+    assert 'id="documento"' in form.text and "autofocus" in form.text
+    assert "registro.js" in form.text
+    assert f"/api/v1/{entity.slug}/registro/interesados/" in form.text
+    created = await client.post(
+        f"{base}/nuevo", headers={**HTML, **await csrf_headers(client)},
+        data={"direction": "entrada", "documento": "12345678z", "nombre": "Ana",
+              "apellido1": "García", "extracto": "Solicitud de vado permanente",
+              "unidad_destino": entity.urbanismo, "validez": "01",
+              "documentacion_fisica": "3"},
+        files={"anexos": ("escaneo.pdf", PDF, "application/pdf")})
+    assert created.status_code in (302, 303), created.text
+    detail_url = created.headers["location"]
+    (found,), _ = await services.search(entity.tenant, services.Search())
+    asiento = await services.get(entity.tenant, found.id)
+    assert asiento.anexos[0].sha256 == hashlib.sha256(PDF).hexdigest()
+    assert asiento.anexos[0].validez == "01" and asiento.distribution_state == "distribuido"
+    await drain()
+    detail = await client.get(detail_url, headers=HTML)
+    assert asiento.numero in detail.text and "Ana García" in detail.text
+    assert "Registrar otro" in detail.text and "Justificante (PDF)" in detail.text
+    pdf = await client.get(f"{base}/{asiento.id}/justificante")
+    assert asiento.numero in pdf_text(pdf.content)
+
+
+async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
+        client, make_entity, login):
+    entity = await make_entity()
+    await login(client, entity.tenant, "registro")
+    response = await client.post(
+        f"/{entity.slug}/registro/nuevo", headers={**HTML, **await csrf_headers(client)},
+        data={"documento": "12345678A", "nombre": "Ana", "apellido1": "García",
+              "extracto": "Solicitud de vado permanente"})
+    assert response.status_code == 422
+    assert "no es un NIF" in response.text and 'role="alert"' in response.text
+    assert 'value="Solicitud de vado permanente"' in response.text or \
+        ">Solicitud de vado permanente</textarea>" in response.text
+    assert (await services.search(entity.tenant, services.Search()))[1] == 0
+
+
+async def test_look_up_prefills_a_known_person(client, make_entity, login):
+    entity = await make_entity()
+    await services.register(entity.tenant, solicitud(), channel="presencial", actor="t")
+    await login(client, entity.tenant, "registro")
+    form = await client.get(f"/{entity.slug}/registro/nuevo",
+                            params={"documento": "12345678Z"}, headers=HTML)
+    assert 'value="José María"' in form.text and 'value="Peña"' in form.text
+
+
+async def test_search_detail_actions_inbox_and_libro(client, make_entity, login, drain):
+    entity = await make_entity()
+    pending = await services.register(entity.tenant, solicitud(extracto="Queja por ruidos"),
+                                      channel="presencial", actor="t")
+    await services.register(entity.tenant, solicitud(extracto="Solicitud de bonificación"),
+                            channel="presencial", actor="t")
+    await login(client, entity.tenant, "secretario")
+    base = f"/{entity.slug}/registro"
+    headers = {**HTML, **await csrf_headers(client)}
+    listing = await client.get(f"{base}/", params={"q": "ruidos"}, headers=HTML)
+    assert "Queja por ruidos" in listing.text and "bonificación" not in listing.text
+    assert "1 asiento" in listing.text
+    moved = await client.post(f"{base}/{pending.id}/distribuir", headers=headers,
+                              data={"unidad": entity.intervencion})
+    assert moved.status_code in (302, 303)
+    inbox = await client.get(f"{base}/bandeja", params={"unidad": entity.intervencion},
+                             headers=HTML)
+    assert pending.numero in inbox.text
+    refused = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
+                                data={"reason": "x"})
+    assert refused.status_code == 422 and 'role="alert"' in refused.text
+    back = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
+                             data={"reason": "No corresponde a Intervención"})
+    assert back.status_code in (302, 303)
+    assert (await services.get(entity.tenant, pending.id)).distribution_state == "devuelto"
+    annulled = await client.post(f"{base}/{pending.id}/anular", headers=headers,
+                                 data={"reason": "Presentado por error"})
+    assert annulled.status_code in (302, 303)
+    detail = await client.get(f"{base}/{pending.id}", headers=HTML)
+    assert "Anulado" in detail.text and "Presentado por error" in detail.text
+    await drain()
+    year = pending.received_at.year
+    csv = await client.get(f"{base}/libro.csv",
+                           params={"desde": f"{year}-01-01", "hasta": f"{year}-12-31"})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Número,Tipo") and len(lines) == 3
+    assert pending.numero in lines[1] and "anulado" in lines[1]
+    pdf = await client.get(f"{base}/libro.pdf",
+                           params={"desde": f"{year}-01-01", "hasta": f"{year}-12-31"})
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pending.numero in "".join(pdf_text(pdf.content).split())
+    too_long = await client.get(f"{base}/libro.csv", params={"desde": "2020-01-01",
+                                                             "hasta": "2026-01-01"})
+    assert too_long.status_code == 422
