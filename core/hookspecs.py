@@ -109,3 +109,8 @@ def on_plugin_enabled(plugin: str, tenant: Any) -> None:
 @hookspec
 def on_plugin_disabled(plugin: str, tenant: Any) -> None:
     """Called after a plugin is disabled for a tenant."""
+
+
+@hookspec
+def on_demo_loaded(tenant: Any) -> None:
+    """Called by ``concejo demo`` for each entity once its plugins are enabled: seed examples."""

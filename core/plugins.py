@@ -27,7 +27,8 @@ hookimpl = pluggy.HookimplMarker("concejo")
 ENTRY_POINT_GROUP = "concejo.plugins"
 
 #: Built-in plugins, as importable module paths of their ``plugin.py``.
-DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin")
+DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin",
+                                   "plugins.cita_previa.plugin")
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
 KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.calendar_app.hooks")
