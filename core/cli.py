@@ -222,6 +222,27 @@ def cmd_demo(args: argparse.Namespace, kernel: Kernel) -> int:
     return 0
 
 
+def cmd_users_add(args: argparse.Namespace, kernel: Kernel) -> int:
+    """Create a staff user (idempotent) and grant a role in an entity."""
+    from core.identity.services import ensure_user, grant_role
+    from core.tenancy.context import tenant_by_slug
+
+    password = os.environ.get("CONCEJO_USER_PASSWORD") or None
+    if args.password_file:
+        password = Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
+
+    async def body() -> None:
+        tenant = await tenant_by_slug(args.tenant)
+        if tenant is None:
+            raise SystemExit(f"error: no tenant {args.tenant!r}")
+        await grant_role(await ensure_user(args.email, args.name, password), tenant.id,
+                         args.role)
+
+    asyncio.run(_with_db(kernel, body))
+    print(f"{args.email} is {args.role} in {args.tenant}.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, kernel: Kernel) -> int:
     """Database, blobs, data-dir files and keys into one encrypted file."""
     from core.backup.crypto import read_passphrase
@@ -346,6 +367,17 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
         if enabled:
             p.add_argument("--settings", help="JSON object of plugin settings")
         p.set_defaults(func=lambda a, k, e=enabled: _set_plugin(a, k, e))
+
+    users = sub.add_parser("users", help="staff users").add_subparsers(
+        dest="users_command", required=True)
+    user = users.add_parser("add", help="create a staff user and grant a role in an entity")
+    user.add_argument("email")
+    user.add_argument("--name", required=True)
+    user.add_argument("--tenant", required=True)
+    user.add_argument("--role", required=True)
+    user.add_argument("--password-file", help="file whose first line is the password (else "
+                                              "the variable CONCEJO_USER_PASSWORD)")
+    user.set_defaults(func=cmd_users_add)
 
     for name, func, text in (("backup", cmd_backup, "write an encrypted backup"),
                              ("restore", cmd_restore, "restore a backup into an empty "
