@@ -39,6 +39,27 @@ class Entity:
         return f"/api/v1/{self.tenant.slug}/registro"
 
 
+_SESSIONS: dict[str, tuple[int, dict[str, str]]] = {}  # role -> (user id, cookies)
+
+
+@pytest.fixture
+def staff(login: Callable[..., Awaitable[int]]) -> Callable[..., Awaitable[None]]:
+    """Like ``login``, but one real login per role for the whole run: later calls grant the
+    role in the new entity and reuse the session (password hashing is slow on purpose)."""
+    from core.identity.services import grant_role
+
+    async def as_staff(client: Any, tenant: TenantContext, role: str) -> None:
+        if role not in _SESSIONS:
+            user_id = await login(client, tenant, role)
+            _SESSIONS[role] = (user_id, dict(client.cookies))
+            return
+        user_id, cookies = _SESSIONS[role]
+        await grant_role(user_id, tenant.id, role)
+        client.cookies.update(cookies)
+
+    return as_staff
+
+
 @pytest.fixture
 def make_entity(make_tenant: Callable[..., Awaitable[TenantContext]]
                 ) -> Callable[..., Awaitable[Entity]]:

@@ -29,9 +29,9 @@ async def post(client, entity, path, body):
                              headers=await csrf_headers(client))
 
 
-async def test_entries_are_numbered_per_year_and_direction(client, make_entity, login):
+async def test_entries_are_numbered_per_year_and_direction(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     first = await post(client, entity, "/asientos",
                        {**ENTRADA, "unidad_destino": entity.urbanismo})
     assert first.status_code == 201, first.text
@@ -77,9 +77,9 @@ async def test_official_date_moves_to_the_next_working_day(make_entity):
         assert kept.official_at == kept.received_at == wednesday
 
 
-async def test_bad_input_is_refused_and_takes_no_number(client, make_entity, login):
+async def test_bad_input_is_refused_and_takes_no_number(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     person = ENTRADA["interesados"][0]
     cases = [
         ({"interesados": [{**person, "document": "12345678A"}]}, "NIF"),
@@ -105,9 +105,9 @@ async def test_bad_input_is_refused_and_takes_no_number(client, make_entity, log
     assert good.json()["number"] == 1
 
 
-async def test_anexos_keep_their_hash_and_content(client, make_entity, login):
+async def test_anexos_keep_their_hash_and_content(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     anexo = {"filename": "solicitud.pdf", "content": base64.b64encode(PDF).decode(),
              "validez": "04"}
     created = (await post(client, entity, "/asientos", {**ENTRADA, "anexos": [anexo]})).json()
@@ -120,9 +120,9 @@ async def test_anexos_keep_their_hash_and_content(client, make_entity, login):
     assert download.headers["content-type"].startswith("application/pdf")
 
 
-async def test_annul_and_rectify_keep_the_number_and_say_why(client, make_entity, login):
+async def test_annul_and_rectify_keep_the_number_and_say_why(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     created = (await post(client, entity, "/asientos", ENTRADA)).json()
     url = f"/asientos/{created['id']}"
     fixed = await post(client, entity, f"{url}/rectificar", {
@@ -154,9 +154,9 @@ async def test_annul_and_rectify_keep_the_number_and_say_why(client, make_entity
     assert await verify(entity.tenant.id) is None
 
 
-async def test_search_filters_and_interesado_look_up(client, make_entity, login):
+async def test_search_filters_and_interesado_look_up(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     await post(client, entity, "/asientos", ENTRADA)
     other = {"extracto": "Reclamación por daños en la vía pública",
              "interesados": [{"document": "X1234567L", "name": "Zoë", "first_surname": "Ruiz"}]}
@@ -181,11 +181,11 @@ async def test_search_filters_and_interesado_look_up(client, make_entity, login)
     assert (await client.get(f"{entity.api}/interesados/00000000T")).status_code == 404
 
 
-async def test_other_tenants_ids_answer_404(client, make_entity, login):
+async def test_other_tenants_ids_answer_404(client, make_entity, staff):
     mine, theirs = await make_entity(), await make_entity()
     foreign = await services.register(theirs.tenant, solicitud(), channel="presencial",
                                       actor="t")
-    await login(client, mine.tenant, "secretario")
+    await staff(client, mine.tenant, "secretario")
     base = f"{mine.api}/asientos/{foreign.id}"
     for response in (
         await client.get(base),
@@ -200,9 +200,9 @@ async def test_other_tenants_ids_answer_404(client, make_entity, login):
     assert (await client.get(f"{mine.api}/interesados/12345678Z")).status_code == 404
 
 
-async def test_permissions(client, make_entity, login):
+async def test_permissions(client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "read_only")
+    await staff(client, entity.tenant, "read_only")
     assert (await post(client, entity, "/asientos", ENTRADA)).status_code == 403
     assert (await client.get(f"{entity.api}/asientos")).status_code == 200
 

@@ -49,7 +49,7 @@ async def issued(tenant_id: int) -> int:
 
 
 async def test_justificante_shows_number_interesados_extracto_and_hashes(
-        client, make_entity, login, drain):
+        client, make_entity, staff, drain):
     entity = await make_entity()
     asiento = await services.register(
         entity.tenant, solicitud(unidad_destino=entity.urbanismo, anexos=[
@@ -59,7 +59,7 @@ async def test_justificante_shows_number_interesados_extracto_and_hashes(
     await drain()
     done = await services.get(entity.tenant, asiento.id)
     assert done.justificante_ready and len(done.justificante_csv) == 29
-    await login(client, entity.tenant, "read_only")
+    await staff(client, entity.tenant, "read_only")
     response = await client.get(f"{entity.api}/asientos/{asiento.id}/justificante")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"

@@ -12,10 +12,10 @@ from plugins.registro.tests.conftest import PDF, pdf_text, solicitud
 HTML = {"accept": "text/html"}
 
 
-async def test_counter_registers_with_a_scan_and_shows_the_entry(client, make_entity, login,
+async def test_counter_registers_with_a_scan_and_shows_the_entry(client, make_entity, staff,
                                                                  drain):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     base = f"/{entity.slug}/registro"
     form = await client.get(f"{base}/nuevo", headers=HTML)
     assert form.status_code == 200
@@ -44,9 +44,9 @@ async def test_counter_registers_with_a_scan_and_shows_the_entry(client, make_en
 
 
 async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
-        client, make_entity, login):
+        client, make_entity, staff):
     entity = await make_entity()
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     response = await client.post(
         f"/{entity.slug}/registro/nuevo", headers={**HTML, **await csrf_headers(client)},
         data={"documento": "12345678A", "nombre": "Ana", "apellido1": "García",
@@ -58,22 +58,22 @@ async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
 
 
-async def test_look_up_prefills_a_known_person(client, make_entity, login):
+async def test_look_up_prefills_a_known_person(client, make_entity, staff):
     entity = await make_entity()
     await services.register(entity.tenant, solicitud(), channel="presencial", actor="t")
-    await login(client, entity.tenant, "registro")
+    await staff(client, entity.tenant, "registro")
     form = await client.get(f"/{entity.slug}/registro/nuevo",
                             params={"documento": "12345678Z"}, headers=HTML)
     assert 'value="José María"' in form.text and 'value="Peña"' in form.text
 
 
-async def test_search_detail_actions_inbox_and_libro(client, make_entity, login, drain):
+async def test_search_detail_actions_inbox_and_libro(client, make_entity, staff, drain):
     entity = await make_entity()
     pending = await services.register(entity.tenant, solicitud(extracto="Queja por ruidos"),
                                       channel="presencial", actor="t")
     await services.register(entity.tenant, solicitud(extracto="Solicitud de bonificación"),
                             channel="presencial", actor="t")
-    await login(client, entity.tenant, "secretario")
+    await staff(client, entity.tenant, "secretario")
     base = f"/{entity.slug}/registro"
     headers = {**HTML, **await csrf_headers(client)}
     listing = await client.get(f"{base}/", params={"q": "ruidos"}, headers=HTML)

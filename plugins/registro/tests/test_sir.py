@@ -64,11 +64,11 @@ async def exchanges(entity, direction: str) -> list:
 
 
 async def test_round_trip_between_two_entities_keeps_every_field(
-        client, make_entity, login, drain, intercambio_xsd):
+        client, make_entity, staff, drain, intercambio_xsd):
     a, b = await make_entity(), await make_entity()
     original = await services.register(a.tenant, complete(a.urbanismo, b.intervencion),
                                        channel="presencial", actor="t")
-    await login(client, a.tenant, "registro")
+    await staff(client, a.tenant, "registro")
     sent = await client.post(f"{a.api}/sir/enviar/{original.id}",
                              json={"destino": b.oficina, "unidad": b.urbanismo},
                              headers=await csrf_headers(client))
@@ -160,12 +160,12 @@ async def test_rejected_exchange_comes_back_and_is_resent_elsewhere(make_entity,
     assert (await sir.get(a.tenant, sent.id)).state == "aceptado"
 
 
-async def test_limits_are_checked_before_anything_is_saved(client, make_entity, login):
+async def test_limits_are_checked_before_anything_is_saved(client, make_entity, staff):
     a = await make_entity({"max_anexos": 10})
     many = [AnexoIn(filename=f"doc{i}.pdf", content=PDF + bytes([i])) for i in range(6)]
     asiento = await services.register(a.tenant, solicitud(anexos=many), channel="presencial",
                                       actor="t")
-    await login(client, a.tenant, "registro")
+    await staff(client, a.tenant, "registro")
     response = await client.post(f"{a.api}/sir/enviar/{asiento.id}",
                                  json={"destino": "O00000001"},
                                  headers=await csrf_headers(client))
@@ -192,9 +192,9 @@ async def test_an_unknown_destination_fails_and_can_be_annulled(make_entity, dra
     assert (await sir.annul(a.tenant, sent.id, actor="t")).state == "anulado"
 
 
-async def test_unsafe_or_broken_files_are_refused(client, make_entity, login):
+async def test_unsafe_or_broken_files_are_refused(client, make_entity, staff):
     b = await make_entity()
-    await login(client, b.tenant, "registro")
+    await staff(client, b.tenant, "registro")
     headers = {**await csrf_headers(client), "content-type": "application/xml"}
     xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b"<Fichero_Intercambio_SICRES_3>&e;</Fichero_Intercambio_SICRES_3>")
@@ -207,11 +207,11 @@ async def test_unsafe_or_broken_files_are_refused(client, make_entity, login):
     assert await Exchange.count().where(Exchange.tenant == b.tenant.id) == 0
 
 
-async def test_other_tenants_exchanges_answer_404(client, make_entity, login, drain):
+async def test_other_tenants_exchanges_answer_404(client, make_entity, staff, drain):
     a, b = await make_entity(), await make_entity()
     asiento = await services.register(a.tenant, solicitud(), channel="presencial", actor="t")
     sent = await sir.send(a.tenant, asiento.id, SirEnvio(destino="O99999999"), actor="t")
-    await login(client, b.tenant, "secretario")
+    await staff(client, b.tenant, "secretario")
     headers = await csrf_headers(client)
     for response in (
         await client.get(f"{b.api}/sir/{sent.id}"),
