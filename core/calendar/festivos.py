@@ -2,8 +2,8 @@
 
 The file holds, per year, the national days, those of a few communities (AN, CL, CT, GA,
 MD, PV) and the local days of the demo municipalities of Soria; see its header for the
-sources and for what ``verified = false`` means. The tables the kernel adds later feed
-`calendar_for` with the same `NonWorkingDay` records.
+sources and for what ``verified = false`` means. The platform's tables (`core.calendar_app`)
+hold the same `NonWorkingDay` records per tenant, loaded from this data.
 """
 
 from __future__ import annotations
