@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +26,7 @@ from moto.server import ThreadedMotoServer
 from core.leader import PostgresLeaderLock, leader_lock
 from core.scheduler import LOCK_NAME
 from core.testing import require_service
+from tests.production.tools import require_tool
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.broker]
 
@@ -45,9 +45,7 @@ def _free_port() -> int:
 
 def _rabbitmq_vhost() -> str:
     """A vhost of its own, so no other test or process consumes these messages."""
-    ctl = shutil.which("rabbitmqctl")
-    if ctl is None:
-        pytest.skip("rabbitmqctl not found: cannot create the e2e vhost")
+    ctl = require_tool("rabbitmqctl")
     subprocess.run([ctl, "add_vhost", VHOST], capture_output=True, timeout=60)
     subprocess.run([ctl, "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*"],
                    capture_output=True, timeout=60, check=True)
