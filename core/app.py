@@ -28,9 +28,11 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from core.documents.controllers import ROUTES as DOCUMENT_ROUTES
 from core.kernel import Kernel, boot
 from core.logs import configure_logging
 from core.settings import Settings, check_profile, load_settings
+from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
 from core.tenancy.services import RESERVED_SLUGS
 from core.web import formats, i18n
@@ -154,7 +156,8 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         static.append(create_static_files_router(path=f"/static/{name}", directories=[folder],
                                                  name=f"static-{name}"))
     app = Litestar(
-        route_handlers=[*KERNEL_ROUTES, *OBSERVABILITY_ROUTES, *plugin_routers(kernel),
+        route_handlers=[*KERNEL_ROUTES, *OBSERVABILITY_ROUTES, *DOCUMENT_ROUTES,
+                        *SIGNING_ROUTES, *plugin_routers(kernel),
                         *static],
         guards=[request_guard],
         template_config=TemplateConfig(

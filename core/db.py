@@ -35,6 +35,8 @@ KERNEL_APPS: tuple[str, ...] = (
     "core.audit.piccolo_app",
     "core.jobs_app.piccolo_app",
     "core.identity.piccolo_app",
+    "core.documents.piccolo_app",
+    "core.signing.piccolo_app",
     "core.calendar_app.piccolo_app",
 )
 

@@ -71,6 +71,11 @@ def register_duty_rules(register: Any) -> None:
 
 
 @hookspec
+def register_signer_backends(register: Any) -> None:
+    """Register ways to open signing keys (HSM, remote service): ``register(SignerBackendType)``."""
+
+
+@hookspec
 def menu_items(request: Any, tenant: Any, actor: Any) -> list[Any] | None:
     """Return the plugin's navigation entries (``MenuItem``) for this request, or None."""
 

@@ -11,9 +11,11 @@ import msgspec
 
 from core import jobs as jobs_module
 from core.db import Database, app_modules_for
+from core.documents.blobs import blob_store_from_url
 from core.jobs import Job, JobSystem, Schedule
 from core.plugins import Plugins, load_plugins
 from core.settings import Settings
+from core.signing.registry import SigningServices
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,10 @@ class Kernel:
         self.sede_procedures = [item for _, item in plugins.collect("register_sede_procedures")]
         self.widgets = [item for _, item in plugins.collect("register_dashboard_widgets")]
         self.commands = [item for _, item in plugins.collect("register_commands")]
+        self.blobs = blob_store_from_url(settings.effective_blob_url)
+        self.signing = SigningServices(
+            [item for _, item in plugins.collect("register_signer_backends")],
+            settings.effective_master_key, settings.tsa_url)
         self.identity_providers = {item.name: item for _, item in plugins.collect(
             "register_identity_providers", settings=settings)}
         self.duty_rules = [item for _, item in plugins.collect("register_duty_rules")]

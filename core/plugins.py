@@ -31,7 +31,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.p
                                    "plugins.cita_previa.plugin")
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
-KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.calendar_app.hooks")
+KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.documents.hooks",
+                                         "core.signing.hooks", "core.calendar_app.hooks")
 
 
 class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):

@@ -46,6 +46,17 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: bucket holds ``rate_limit_burst`` requests (0: twice the rate).
     rate_limit_per_tenant: float = 0.0
     rate_limit_burst: int = 0
+    #: 64 hex digits sealing the signing credentials at rest (AES-256-GCM); generated into
+    #: the data dir for the embedded default, set (the same everywhere) in production.
+    master_key: str = ""
+    #: RFC 3161 time-stamping service: signatures are PAdES B-T with it, B-B without.
+    tsa_url: str = ""
+    #: PEM file of the CA certificates signature validation trusts (besides the dev PKI).
+    trust_roots: str = ""
+    #: largest upload in bytes; a larger one is refused (413) before it is read.
+    upload_max_bytes: int = 10 * 1024 * 1024
+    #: CSV look-ups each client address may make per minute (sede and API).
+    verify_per_minute: int = 20
 
     @property
     def data_path(self) -> Path:
@@ -74,6 +85,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             problems.append("blob_url must name the shared blob store (s3:// or file://)")
         if not self.secret_key:
             problems.append("secret_key must be set (the same in every process)")
+        if not self.master_key:
+            problems.append("master_key must be set (the same in every process)")
         return problems
 
     @property
@@ -83,13 +96,35 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     def effective_secret_key(self) -> bytes:
         """The signing key for sessions and tokens; generated once into the data dir."""
-        if self.secret_key:
-            return self.secret_key.encode()
-        key_file = self.data_path / "secret.key"
+        return self.secret_key.encode() if self.secret_key else self._generated("secret.key")
+
+    def effective_master_key(self) -> bytes:
+        """The 32-byte key sealing signing credentials; generated once into the data dir."""
+        text = self.master_key.encode() if self.master_key else self._generated("master.key")
+        try:
+            key = bytes.fromhex(text.decode())
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise ValueError("master_key must be 64 hexadecimal digits (32 bytes)")
+        return key
+
+    def _generated(self, name: str) -> bytes:
+        """A random 256-bit hex secret kept in the data dir, created once (mode 0600) even
+        when several processes start together (published by an exclusive link)."""
+        key_file = self.data_path / name
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_bytes(os.urandom(32).hex().encode())
-            key_file.chmod(0o600)
+            tmp = key_file.with_name(f".{name}.{os.getpid()}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(os.urandom(32).hex().encode())
+            try:
+                os.link(tmp, key_file)
+            except FileExistsError:
+                pass  # another process was first: use its key
+            finally:
+                tmp.unlink()
         return key_file.read_bytes().strip()
 
 

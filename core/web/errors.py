@@ -34,8 +34,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         extra = {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}
     elif isinstance(exc, NotFoundError):
         status, detail, extra = 404, "Not found", {}
-    elif isinstance(exc, DomainError):
-        status, detail, extra = 422, str(exc), {}
+    elif isinstance(exc, DomainError):  # 422 unless it says otherwise (413, 415…)
+        status, detail, extra = getattr(exc, "status_code", 422), str(exc), {}
     else:
         log.exception("Unhandled error on %s", request.url.path)
         status, detail, extra = 500, "Internal server error", {}

@@ -3,11 +3,10 @@ NSS database that trusts the test root, and ``require_tool`` for Debian tools.""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
-from signing_tools import PdfsigReport, parse_pdfsig, require_tool
+from signing_tools import PdfsigReport, pdfsig_runner
 
 from core.signing.backends import Pkcs12SealBackend
 from core.signing.devpki import (
@@ -79,32 +78,8 @@ def stamp() -> StampInfo:
 
 
 @pytest.fixture(scope="session")
-def nss_db(pki: DevPki, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An NSS database in which the dev root CA is a trusted signing anchor."""
-    certutil = require_tool("certutil")
-    folder = tmp_path_factory.mktemp("nss")
-    run = [certutil, "-d", f"sql:{folder}"]
-    subprocess.run([*run, "-N", "--empty-password"], check=True, capture_output=True)
-    add = [*run, "-A", "-n", "concejo-dev-root", "-t", "CT,C,C", "-i", str(pki.root_cert)]
-    subprocess.run(add, check=True, capture_output=True)
-    return f"sql:{folder}"
-
-
-@pytest.fixture(scope="session")
 def pdfsig(
-    nss_db: str, tmp_path_factory: pytest.TempPathFactory
+    pki: DevPki, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[bytes], PdfsigReport]:
     """Run poppler's pdfsig (an independent validator) on PDF bytes."""
-    tool = require_tool("pdfsig")
-    folder = tmp_path_factory.mktemp("pdfsig")
-
-    def check(pdf: bytes) -> PdfsigReport:
-        path = folder / "input.pdf"
-        path.write_bytes(pdf)
-        done = subprocess.run(
-            [tool, "-nssdir", nss_db, str(path)], capture_output=True, text=True, check=False
-        )
-        # pdfsig exits non-zero when a signature is invalid; the text is what we assert on
-        return parse_pdfsig(done.stdout)
-
-    return check
+    return pdfsig_runner(pki.root_cert, tmp_path_factory.mktemp("pdfsig"))

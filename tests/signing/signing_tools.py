@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +40,31 @@ def parse_pdfsig(output: str) -> PdfsigReport:
             else:
                 signatures[-1]["coverage"] = item
     return signatures
+
+
+def nss_database(root_cert: Path, folder: Path) -> str:
+    """An NSS database in ``folder`` in which ``root_cert`` is a trusted signing anchor."""
+    certutil = require_tool("certutil")
+    run = [certutil, "-d", f"sql:{folder}"]
+    subprocess.run([*run, "-N", "--empty-password"], check=True, capture_output=True)
+    add = [*run, "-A", "-n", "concejo-dev-root", "-t", "CT,C,C", "-i", str(root_cert)]
+    subprocess.run(add, check=True, capture_output=True)
+    return f"sql:{folder}"
+
+
+def pdfsig_runner(root_cert: Path, folder: Path) -> Callable[[bytes], PdfsigReport]:
+    """Run poppler's pdfsig (an independent validator) trusting ``root_cert`` on PDF bytes."""
+    tool = require_tool("pdfsig")
+    (folder / "nss").mkdir(parents=True, exist_ok=True)
+    nss_db = nss_database(root_cert, folder / "nss")
+
+    def check(pdf: bytes) -> PdfsigReport:
+        path = folder / "input.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(
+            [tool, "-nssdir", nss_db, str(path)], capture_output=True, text=True, check=False
+        )
+        # pdfsig exits non-zero when a signature is invalid; the text is what we assert on
+        return parse_pdfsig(done.stdout)
+
+    return check

@@ -1,0 +1,177 @@
+"""HTTP faces of signing: the signer's queue (portafirmas), flows and signature validation.
+
+- staff ``/<tenant>/firma/``: documents waiting for me, one page per document with
+  "Firmar" (one confirmation) and "Rechazar" (with a reason); ``validar`` checks a PDF.
+- API ``/api/v1/<tenant>/firma/``: start flows, read them, my queue, sign, reject,
+  validate a PDF (raw body) into a ``ValidationReport``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.response import Redirect, Template
+
+from core import kernel as _kernel
+from core.documents.services import InvalidDocument, get_document, read_content
+from core.documents.uploads import body_chunks, read_limited, stream_form
+from core.web.pages import actor_of, page, tenant_of
+
+from . import flows, permissions
+from .errors import InvalidPdfError
+from .schemas import FlowIn, FlowOut, PendingSignature, Rejection
+from .trust import trust_roots
+from .validation import ValidationReport, validate_pdf
+
+
+async def validate(pdf: bytes) -> ValidationReport:
+    """Validate every signature of ``pdf`` against the deployment's trust roots."""
+    roots = trust_roots(_kernel.current().settings)
+    try:
+        return await asyncio.to_thread(validate_pdf, pdf, roots)
+    except InvalidPdfError as exc:
+        raise InvalidDocument(f"No es un PDF válido: {exc}") from exc
+
+
+def _limit() -> int:
+    return _kernel.current().settings.upload_max_bytes
+
+
+def _me(request: Request) -> tuple[int, str]:
+    actor = actor_of(request)
+    return actor.user_id or 0, actor.email
+
+
+class StaffSigning(Controller):
+    """``/<tenant>/firma/``: the portafirmas of the logged-in person."""
+
+    path = "/{tenant_slug:str}/firma"
+    include_in_schema = False
+    opt = {"face": "staff"}
+
+    @get("/", opt={"permission": permissions.SIGN.name})
+    async def queue(self, request: Request) -> Template:
+        user_id, _ = _me(request)
+        return await page(request, "core:firma/queue.html",
+                          pending=await flows.pending_for(tenant_of(request), user_id),
+                          done=request.query_params.get("hecho"))
+
+    @get("/{step_id:int}", opt={"permission": permissions.SIGN.name})
+    async def step_page(self, request: Request, step_id: FromPath[int]) -> Template:
+        tenant = tenant_of(request)
+        user_id, _ = _me(request)
+        step = await flows.my_step(tenant, step_id, user_id)
+        return await page(request, "core:firma/step.html", step=step,
+                          flow=await flows.get_flow(tenant, step["flow"]),
+                          document=await get_document(tenant, step["document"]), error=None)
+
+    @get("/{step_id:int}/documento", opt={"permission": permissions.SIGN.name})
+    async def step_document(self, request: Request, step_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        user_id, _ = _me(request)
+        step = await flows.my_step(tenant, step_id, user_id)
+        document, content = await read_content(tenant, step["document"])
+        return Response(content, media_type=document.mime, headers={
+            "content-disposition": f'inline; filename="{document.identificador}.pdf"'})
+
+    @post("/{step_id:int}/firmar", opt={"permission": permissions.SIGN.name})
+    async def sign(self, request: Request, step_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        user_id, email = _me(request)
+        form = await request.form()
+        if form.get("confirmo") != "si":
+            step = await flows.my_step(tenant, step_id, user_id)
+            return await page(request, "core:firma/step.html", status_code=422, step=step,
+                              flow=await flows.get_flow(tenant, step["flow"]),
+                              document=await get_document(tenant, step["document"]),
+                              error="Marque la casilla para confirmar la firma")
+        await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
+        return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
+
+    @post("/{step_id:int}/rechazar", opt={"permission": permissions.SIGN.name})
+    async def reject(self, request: Request, step_id: FromPath[int]) -> Redirect:
+        tenant = tenant_of(request)
+        user_id, email = _me(request)
+        form = await request.form()
+        await flows.reject_step(tenant, step_id, user_id=user_id, actor=email,
+                                reason=str(form.get("reason", "")))
+        return Redirect(f"/{tenant.slug}/firma/?hecho=rechazado")
+
+    @post("/circuitos", opt={"permission": permissions.REQUEST.name})
+    async def start(self, request: Request) -> Redirect:
+        tenant = tenant_of(request)
+        form = await request.form()
+        try:
+            data = FlowIn(document_id=int(form.get("document_id", 0)),
+                          signers=[int(s) for s in form.getall("signers")],
+                          mode="parallel" if form.get("mode") == "parallel" else "ordered",
+                          subject=str(form.get("subject", ""))[:300])
+        except (TypeError, ValueError):
+            raise flows.InvalidFlow("Elija el documento y al menos un firmante") from None
+        if not data.signers:
+            raise flows.InvalidFlow("Elija al menos un firmante")
+        await flows.start_flow(tenant, data, actor=actor_of(request).email)
+        return Redirect(f"/{tenant.slug}/documentos/{data.document_id}")
+
+    @get("/validar", opt={"permission": permissions.VIEW.name})
+    async def validation_page(self, request: Request) -> Template:
+        return await page(request, "core:firma/validate.html", report=None, error=None)
+
+    @post("/validar", opt={"permission": permissions.VIEW.name}, request_max_body_size=None)
+    async def validation_submit(self, request: Request) -> Template:
+        try:
+            _, file = await stream_form(request, "pdf", _limit())
+            report = await validate(await read_limited(file.chunks, _limit()))
+        except InvalidDocument as exc:
+            return await page(request, "core:firma/validate.html", status_code=exc.status_code,
+                              report=None, error=str(exc))
+        return await page(request, "core:firma/validate.html", report=report, error=None,
+                          filename=file.filename)
+
+
+class SigningApi(Controller):
+    """``/api/v1/<tenant>/firma/``: signature flows and validation as JSON."""
+
+    path = "/api/v1/{tenant_slug:str}/firma"
+    tags = ["firma"]
+
+    @post("/circuitos", summary="Send a PDF document to its signers",
+          opt={"permission": permissions.REQUEST.name})
+    async def start(self, request: Request, data: JSONBody[FlowIn]) -> FlowOut:
+        return await flows.start_flow(tenant_of(request), data, actor=actor_of(request).email)
+
+    @get("/circuitos/{flow_id:int}", summary="A signature flow and its steps",
+         opt={"permission": permissions.VIEW.name})
+    async def flow(self, request: Request, flow_id: FromPath[int]) -> FlowOut:
+        return await flows.get_flow(tenant_of(request), flow_id)
+
+    @get("/pendientes", summary="Documents waiting for my signature now",
+         opt={"permission": permissions.SIGN.name})
+    async def pending(self, request: Request) -> list[PendingSignature]:
+        return await flows.pending_for(tenant_of(request), _me(request)[0])
+
+    @post("/pasos/{step_id:int}/firmar", status_code=200, summary="Sign a step",
+          opt={"permission": permissions.SIGN.name})
+    async def sign(self, request: Request, step_id: FromPath[int]) -> FlowOut:
+        user_id, email = _me(request)
+        return await flows.sign_step(tenant_of(request), step_id, user_id=user_id, actor=email)
+
+    @post("/pasos/{step_id:int}/rechazar", status_code=200, summary="Reject with a reason",
+          opt={"permission": permissions.SIGN.name})
+    async def reject(self, request: Request, step_id: FromPath[int],
+                     data: JSONBody[Rejection]) -> FlowOut:
+        user_id, email = _me(request)
+        return await flows.reject_step(tenant_of(request), step_id, user_id=user_id,
+                                       reason=data.reason, actor=email)
+
+    @post("/validar", status_code=200, request_max_body_size=None,
+          summary="Validate the signatures of a PDF (raw body): who, when, integrity, "
+                  "whole-document coverage, trust chain",
+          opt={"permission": permissions.VIEW.name})
+    async def validate(self, request: Request) -> ValidationReport:
+        return await validate(await read_limited(body_chunks(request, _limit()), _limit()))
+
+
+ROUTES = [StaffSigning, SigningApi]
