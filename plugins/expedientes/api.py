@@ -15,6 +15,7 @@ from core.documents.schemas import DocumentOut
 from core.documents.uploads import body_chunks
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
+    asientos,
     catalogo,
     documentos,
     history,
@@ -58,6 +59,11 @@ class Publicacion(msgspec.Struct, forbid_unknown_fields=True):
 
 class Responsables(msgspec.Struct, forbid_unknown_fields=True):
     user_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=20)]
+
+
+class DesdeAsiento(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    procedimiento_id: int
+    unit_dir3: Annotated[str, msgspec.Meta(pattern=r"^([A-Z0-9]{9})?$")] = ""
 
 
 class Unidades(msgspec.Struct, forbid_unknown_fields=True):
@@ -156,6 +162,22 @@ class ApiController(Controller):
                             data: JSONBody[Unidades]) -> None:
         await services.set_adscripciones(tenant_of(request), user_id, data.units,
                                          actor=actor_of(request).audit_name)
+
+    @post("/registro/{asiento_id:int}/expediente", opt=TRAMITAR,
+          summary="Open an expediente from an entrada of the registro")
+    async def open_from_asiento(self, request: Request, asiento_id: FromPath[int],
+                                data: JSONBody[DesdeAsiento]) -> ExpedienteOut:
+        actor = actor_of(request)
+        return await asientos.open_from(tenant_of(request), asiento_id, data.procedimiento_id,
+                                        actor=actor.audit_name, user_id=actor.user_id,
+                                        unit_dir3=data.unit_dir3)
+
+    @post("/{expediente_id:int}/registro/{asiento_id:int}", status_code=200, opt=TRAMITAR,
+          summary="Incorporate an entrada of the registro into the expediente")
+    async def attach_asiento(self, request: Request, expediente_id: FromPath[int],
+                             asiento_id: FromPath[int]) -> ExpedienteOut:
+        return await asientos.attach(tenant_of(request), expediente_id, asiento_id,
+                                     actor=actor_of(request).audit_name)
 
     @get("/{expediente_id:int}", summary="One expediente", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> ExpedienteOut:

@@ -7,7 +7,15 @@ from core.signing.schemas import SignatureFlowCompleted, SignatureFlowRejected
 from core.web.carpeta import CarpetaItem, CarpetaSection
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, Widget
-from plugins.expedientes import api, controllers, permissions, resoluciones, services
+from plugins.expedientes import (
+    api,
+    asientos,
+    controllers,
+    demo,
+    permissions,
+    resoluciones,
+    services,
+)
 from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada
 from plugins.expedientes.settings import Settings
 
@@ -45,6 +53,17 @@ def register_dashboard_widgets(register: Any) -> None:
     register(Widget(plugin="expedientes", title="Mis tareas",
                     template="expedientes/widget.html", permission=permissions.VIEW.name,
                     context=services.widget_context))
+
+
+@hookimpl(optionalhook=True)
+async def on_asiento_distributed(asiento: Any, unidad: str, tenant: Any) -> None:
+    """Published by the registro: an entrada reached one of the entity's units."""
+    await asientos.on_distributed(tenant, asiento, unidad)
+
+
+@hookimpl
+async def on_demo_loaded(tenant: Any) -> None:
+    await demo.seed(tenant)
 
 
 @hookimpl

@@ -16,7 +16,6 @@ from core.signing.devsetup import provision_dev_pki
 from core.tenancy.services import set_plugin
 from core.testing import csrf_headers
 
-
 COMMUNITY = "PV"
 
 
@@ -27,8 +26,8 @@ def entidad(make_tenant):
     Its comunidad is the País Vasco, which no other test uses: loading a year loads it for
     every entity of the comunidad, so this keeps the load small in a long session."""
 
-    async def factory(**kwargs):
-        tenant = await make_tenant(plugins=("expedientes",), community=COMMUNITY, **kwargs)
+    async def factory(plugins=("expedientes",), **kwargs):
+        tenant = await make_tenant(plugins=plugins, community=COMMUNITY, **kwargs)
         for year in (date.today().year, date.today().year + 1):
             await load_year(year, actor="test", community=COMMUNITY)
         return tenant
@@ -41,8 +40,8 @@ def sealed_entidad(entidad):
     """An entity with a seal, an alcalde and a secretario (with certificates) set as the
     signers of its resoluciones; returns (tenant, alcalde id, secretario id)."""
 
-    async def factory():
-        tenant = await entidad()
+    async def factory(**kwargs):
+        tenant = await entidad(**kwargs)
         alcalde = await staff_member(tenant, "firmante", "alcaldesa")
         secretario = await staff_member(tenant, "secretario", "secretario")
         await provision_dev_pki([tenant.slug])

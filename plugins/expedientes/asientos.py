@@ -1,0 +1,177 @@
+"""Registry entries into expedientes, through the services the registro plugin publishes.
+
+An entrada of the registro can open an expediente (its extracto becomes the subject, its
+interesados and representatives the expediente's, the plazo to resolve counts from its
+official date, art. 21.3.b LPAC) or be incorporated into an open one. Either way its
+anexos become documents of the expediente (copies of what the citizen presented, with
+their hashes), its justificante too, and the asiento records the expediente's number.
+
+When an entrada reaches a unit (``on_asiento_distributed``), expedientes acts on its own
+in two cases: the entrada names an open expediente of the entity (``numero_expediente``),
+which it joins; or its ``codigo_asunto`` is the code or SIA code of an active procedure
+(what the sede's form of that procedure sets), which opens one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+from core import kernel as _kernel
+from core.calendar import MADRID
+from core.db import atomic
+from core.documents import services as documents
+from core.documents.eni import Origen, TipoDocumental
+from core.documents.schemas import DocumentOut
+from core.errors import DomainError
+from core.tenancy.context import TenantContext
+from plugins.expedientes import catalogo, documentos, history, services
+from plugins.expedientes.schemas import ExpedienteIn, ExpedienteOut, InteresadoIn, PersonaIn
+from plugins.registro import distribution as registro_distribution
+from plugins.registro import justificante as registro_justificante
+from plugins.registro import services as registro
+from plugins.registro.schemas import AsientoOut
+
+SYSTEM = "sistema"
+_NIF_TYPES = ("N", "C", "E", "")  # SICRES: NIF, CIF, NIE (or not said)
+
+
+class InvalidAsiento(DomainError):
+    """A registry entry that cannot open or join an expediente; the message says why."""
+
+
+async def _entrada(tenant: TenantContext, asiento_id: int,
+                   joining: int | None = None) -> AsientoOut:
+    """A vigente entrada not yet in an expediente, or naming the one it is ``joining``."""
+    if not tenant.is_enabled("registro"):
+        raise InvalidAsiento("La entidad no usa el registro electrónico de Concejo")
+    asiento = await registro.get(tenant, asiento_id)
+    if asiento.direction != "entrada" or asiento.state != "vigente":
+        raise InvalidAsiento(f"El asiento {asiento.numero} no es una entrada vigente")
+    if asiento.numero_expediente and (
+            joining is None or await _named(tenant, asiento.numero_expediente) != joining):
+        raise InvalidAsiento(f"El asiento {asiento.numero} es del expediente "
+                             f"{asiento.numero_expediente}")
+    return asiento
+
+
+async def _named(tenant: TenantContext, numero_expediente: str) -> int | None:
+    """The id of the entity's expediente an asiento names, if it names one of ours."""
+    try:
+        return await services.id_by_code(tenant, numero_expediente)
+    except services.InvalidExpediente:
+        return None  # another administration's number, or a typo: staff decide
+
+
+def _persona(person: Any) -> dict[str, str] | None:
+    if person.document_type not in _NIF_TYPES or not person.document:
+        return None  # passports and foreign ids: kept in the asiento, not as interesados
+    return {"nif": person.document, "name": person.display_name[:200] or person.document,
+            "email": person.email, "address": person.address}
+
+
+def interesados_of(asiento: AsientoOut) -> list[InteresadoIn]:
+    """The asiento's interesados (with their representatives) that have a Spanish NIF."""
+    result = []
+    for person in asiento.interesados:
+        fields = _persona(person)
+        if fields is None:
+            continue
+        representante = _persona(person.representante) if person.representante else None
+        result.append(InteresadoIn(**fields, representante=PersonaIn(**representante)
+                                   if representante else None))
+    return result
+
+
+def _tipo(anexo_tipo: str) -> TipoDocumental:
+    """SICRES Tipo_Documento 01 (formulario) is the solicitud; the rest are annexes."""
+    return TipoDocumental.SOLICITUD if anexo_tipo == "01" else TipoDocumental.OTROS
+
+
+async def _copy(tenant: TenantContext, expediente_id: int, asiento: AsientoOut, *,
+                actor: str) -> None:
+    """Incorporate the asiento's anexos and justificante (inside the caller's transaction)."""
+    blobs = _kernel.current().blobs
+    origen = Origen.ADMINISTRACION if asiento.channel == "sir" else Origen.CIUDADANO
+    for anexo in asiento.anexos:
+        title = anexo.filename if len(anexo.filename) >= 3 else f"Anexo {anexo.position}"
+        document = await _stored(tenant, await blobs.read_bytes(anexo.sha256),
+                                 anexo.filename, anexo.mime, title, actor=actor,
+                                 tipo=_tipo(anexo.tipo_documento), origen=origen)
+        await documentos.link(tenant, expediente_id, document, "registro", actor=actor)
+    if asiento.justificante_ready:
+        try:  # a justificante the registro issued as a document of the entity
+            justificante = await documents.find_by_csv(tenant, asiento.justificante_csv)
+        except documents.DocumentNotFound:  # one the registro keeps as a file of its own
+            filename, pdf = await registro_justificante.download(tenant, asiento.id)
+            justificante = await _stored(
+                tenant, pdf, filename, "application/pdf",
+                f"Justificante de registro {asiento.numero}", actor=actor,
+                tipo=TipoDocumental.ACUSE_RECIBO, origen=Origen.ADMINISTRACION)
+        await documentos.link(tenant, expediente_id, justificante, "registro", actor=actor)
+
+
+async def _stored(tenant: TenantContext, content: bytes, filename: str, mime: str,
+                  title: str, *, actor: str, tipo: TipoDocumental, origen: Origen
+                  ) -> DocumentOut:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield content
+
+    return await documents.upload_document(
+        tenant, chunks=chunks(), filename=filename, declared_mime=mime, title=title,
+        actor=actor, tipo_documental=tipo, origen=origen)
+
+
+async def open_from(tenant: TenantContext, asiento_id: int, procedimiento_id: int, *,
+                    actor: str, user_id: int | None, unit_dir3: str = "") -> ExpedienteOut:
+    """Open an expediente from an entrada of the registro, all or nothing."""
+    asiento = await _entrada(tenant, asiento_id)
+    data = ExpedienteIn(procedimiento_id=procedimiento_id, subject=asiento.extracto[:300],
+                        interesados=interesados_of(asiento), unit_dir3=unit_dir3)
+    official: date = asiento.official_at.astimezone(MADRID).date()
+    async with atomic():
+        opened = await services.open_expediente(
+            tenant, data, actor=actor, user_id=user_id, origin="registro",
+            registro_ref=asiento.numero, start=official)
+        await _copy(tenant, opened.id, asiento, actor=actor)
+        await registro_distribution.link_expediente(tenant, asiento_id, opened.code,
+                                                    actor=actor)
+    return await services.get(tenant, opened.id)
+
+
+async def attach(tenant: TenantContext, expediente_id: int, asiento_id: int, *,
+                 actor: str) -> ExpedienteOut:
+    """Incorporate an entrada (its anexos and justificante) into an open expediente."""
+    asiento = await _entrada(tenant, asiento_id, joining=expediente_id)
+    async with atomic():
+        expediente = await services.require_open(tenant, expediente_id)
+        await _copy(tenant, expediente_id, asiento, actor=actor)
+        await registro_distribution.link_expediente(
+            tenant, asiento_id, services.code_of(expediente["year"], expediente["number"]),
+            actor=actor)
+        await history.log(tenant, expediente_id, "registro_attached",
+                          f"Incorporado el asiento {asiento.numero}: {asiento.extracto}",
+                          actor=actor, detail={"asiento": asiento.numero})
+    return await services.get(tenant, expediente_id)
+
+
+async def _procedure_for(tenant: TenantContext, codigo_asunto: str) -> int | None:
+    wanted = codigo_asunto.strip().lower()
+    for procedimiento in await catalogo.list_all(tenant, active_only=True):
+        if wanted in (procedimiento.code.lower(), procedimiento.sia_code.lower()):
+            return procedimiento.id
+    return None
+
+
+async def on_distributed(tenant: TenantContext, asiento: AsientoOut, unidad: str) -> None:
+    """Join the expediente an entrada names, or open one for the procedure it names."""
+    if asiento.direction != "entrada" or asiento.state != "vigente":
+        return
+    if asiento.numero_expediente:
+        if (expediente_id := await _named(tenant, asiento.numero_expediente)) is not None:
+            await attach(tenant, expediente_id, asiento.id, actor=SYSTEM)
+    elif asiento.codigo_asunto and (
+            procedimiento_id := await _procedure_for(tenant, asiento.codigo_asunto)):
+        await open_from(tenant, asiento.id, procedimiento_id, actor=SYSTEM, user_id=None,
+                        unit_dir3=unidad)

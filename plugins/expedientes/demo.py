@@ -1,0 +1,93 @@
+"""Demo data (``concejo demo``): the diputación's model procedures, adopted by the
+entities, each with a few expedientes in different procedures and phases.
+
+People and NIFs are synthetic (valid check letters, not real persons); SIA codes are
+marked as demo codes. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from core.tenancy.context import TenantContext
+from plugins.expedientes import catalogo, services
+from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn
+
+ACTOR = "demo"
+
+MODELS = (
+    {"code": "licencia-obra-menor", "name": "Licencia de obra menor", "sia_code": "DEMO-001",
+     "description": "Obras de escasa entidad técnica que no afectan a la estructura.",
+     "plazo": 3, "plazo_unit": "meses", "silencio": "estimatorio",
+     "fases": [{"name": "Instrucción", "tareas": [{"title": "Informe técnico", "dias": 10}]},
+               {"name": "Propuesta", "tareas": [{"title": "Propuesta de resolución",
+                                                 "dias": 5}]}],
+     "plantillas": [
+         {"code": "requerimiento", "title": "Requerimiento de subsanación",
+          "tipo_documental": "TD06",
+          "body": "En relación con su solicitud ({{ expediente.asunto }}, expediente "
+                  "{{ expediente.numero }}), se le requiere para que en el plazo de diez días "
+                  "hábiles aporte la documentación que falta (art. 68 de la Ley 39/2015).\n\n"
+                  "{{ entidad.nombre }}, {{ fecha }}."},
+         {"code": "concesion", "title": "Decreto de concesión de licencia de obra menor",
+          "tipo_documental": "TD01",
+          "body": "Vista la solicitud presentada por {{ interesado.nombre }} "
+                  "({{ interesado.nif }}) y el informe técnico favorable, RESUELVO conceder "
+                  "la licencia solicitada: {{ expediente.asunto }}."}]},
+    {"code": "ocupacion-via-publica", "name": "Ocupación de la vía pública",
+     "sia_code": "DEMO-002", "description": "Terrazas, andamios, contenedores y mudanzas.",
+     "plazo": 1, "plazo_unit": "meses", "silencio": "desestimatorio",
+     "fases": [{"name": "Tramitación", "tareas": [{"title": "Comprobar la ubicación",
+                                                   "dias": 3}]}],
+     "plantillas": [
+         {"code": "autorizacion", "title": "Decreto de autorización de ocupación",
+          "tipo_documental": "TD01",
+          "body": "RESUELVO autorizar a {{ interesado.nombre }} la ocupación de la vía "
+                  "pública solicitada: {{ expediente.asunto }}."}]},
+    {"code": "instancia-general", "name": "Instancia general", "sia_code": "DEMO-003",
+     "description": "Solicitudes que no tienen un procedimiento específico.",
+     "plazo": 3, "plazo_unit": "meses", "silencio": "desestimatorio",
+     "fases": [{"name": "Estudio", "tareas": [{"title": "Asignar a la unidad competente",
+                                               "dias": 2}]}]},
+)
+
+EXPEDIENTES = (
+    ("licencia-obra-menor", "Sustitución de ventanas en calle Real 12",
+     ("12345678Z", "Lucía Martín Soria")),
+    ("licencia-obra-menor", "Reforma de baño en avenida de Valladolid 5",
+     ("87654321X", "Javier Gómez Ortega")),
+    ("ocupacion-via-publica", "Andamio frente a plaza Mayor 3 durante dos semanas",
+     ("B12345674", "Construcciones Moncayo (demostración)")),
+    ("instancia-general", "Solicitud de cesión del salón de actos",
+     ("12345678Z", "Lucía Martín Soria")),
+)
+
+
+async def seed(tenant: TenantContext) -> None:
+    """Models at the diputación; adopted procedures and expedientes at the entities."""
+    if tenant.kind == "diputacion":
+        await _publish_models(tenant)
+        return
+    if await catalogo.list_all(tenant):
+        return
+    for model in await catalogo.list_models(tenant):
+        await catalogo.adopt_model(tenant, model.id, actor=ACTOR)
+    if await services.search(tenant, Busqueda(limit=1)):
+        return
+    by_code = {p.code: p.id for p in await catalogo.list_all(tenant)}
+    for code, subject, (nif, name) in EXPEDIENTES:
+        if code in by_code:
+            await services.open_expediente(
+                tenant, msgspec.convert({"procedimiento_id": by_code[code], "subject": subject,
+                                         "interesados": [{"nif": nif, "name": name}]},
+                                        ExpedienteIn), actor=ACTOR, user_id=None)
+
+
+async def _publish_models(tenant: TenantContext) -> None:
+    existing = {p.code for p in await catalogo.list_all(tenant)}
+    for model in MODELS:
+        if model["code"] in existing:
+            continue
+        created = await catalogo.create(tenant, msgspec.convert(model, ProcedimientoIn),
+                                        actor=ACTOR)
+        await catalogo.publish_model(tenant, created.id, True, actor=ACTOR)

@@ -1,0 +1,138 @@
+"""Registry entries into expedientes: open from an entrada, join an open one, and the
+automatic path when an entrada reaches a unit naming a procedure or an expediente."""
+
+from __future__ import annotations
+
+import uuid
+
+from expedientes_tools import add_licencia
+
+from core.documents.eni import TipoDocumental
+from core.signing.samples import sample_pdf
+from core.tenancy.services import add_unit
+from core.testing import csrf_headers
+from plugins.expedientes import documentos, services
+from plugins.expedientes.schemas import Busqueda
+from plugins.registro import services as registro
+from plugins.registro.schemas import AnexoIn, AsientoIn, InteresadoIn, Persona
+
+PLUGINS = ("registro", "expedientes")
+
+
+def api(tenant, path=""):
+    return f"/api/v1/{tenant.slug}/expedientes/{path}"
+
+
+async def _with_units(tenant):
+    """The entity, a registry office and an urbanismo unit (DIR3-shaped demo codes)."""
+    oficina, urbanismo = (letter + uuid.uuid4().hex[:8].upper() for letter in "OA")
+    await add_unit(tenant.id, tenant.dir3, tenant.name)
+    await add_unit(tenant.id, oficina, "Oficina de registro", is_office=True)
+    await add_unit(tenant.id, urbanismo, "Urbanismo")
+    return urbanismo
+
+
+def _entrada(**changes):
+    return AsientoIn(**{
+        "extracto": "Solicitud de licencia de obra menor en calle Real 12",
+        "interesados": [InteresadoIn(
+            document="12345678Z", name="José María", first_surname="Peña",
+            representante=Persona(document="B12345674", business_name="Gestoría Moncayo SL"))],
+        "anexos": [AnexoIn(filename="solicitud.pdf", content=sample_pdf("Solicitud"),
+                           tipo_documento="01"),
+                   AnexoIn(filename="plano.pdf", content=sample_pdf("Plano", pages=2))],
+        **changes})
+
+
+async def test_an_entrada_opens_an_expediente_with_its_anexos_and_justificante(
+        sealed_entidad, staff, drain):
+    tenant, _, _ = await sealed_entidad(plugins=PLUGINS)
+    await _with_units(tenant)
+    licencia = await add_licencia(tenant)
+    asiento = await registro.register(tenant, _entrada(), channel="presencial", actor="t")
+    await drain()  # the justificante job
+    asiento = await registro.get(tenant, asiento.id)
+    assert asiento.justificante_csv
+    client, user_id = await staff(tenant, "tramitador")
+    headers = await csrf_headers(client)
+    opened = await client.post(api(tenant, f"registro/{asiento.id}/expediente"),
+                               json={"procedimiento_id": licencia.id}, headers=headers)
+    assert opened.status_code == 201, opened.text
+    exp = opened.json()
+    assert exp["origin"] == "registro" and exp["registro_ref"] == asiento.numero
+    assert exp["subject"] == asiento.extracto
+    assert [(i["role"], i["nif"]) for i in exp["interesados"]] == [
+        ("interesado", "12345678Z"), ("representante", "B12345674")]
+    assert [r["id"] for r in exp["responsables"]] == [user_id]
+    docs = await documentos.list_documents(tenant, exp["id"])
+    assert [(d.source, d.title, d.tipo_documental) for d in docs] == [
+        ("registro", "solicitud.pdf", TipoDocumental.SOLICITUD),
+        ("registro", "plano.pdf", TipoDocumental.OTROS),
+        ("registro", docs[2].title, docs[2].tipo_documental)]
+    assert [d.sha256 for d in docs[:2]] == [a.sha256 for a in asiento.anexos]
+    assert docs[2].title == f"Justificante de registro {asiento.numero}"
+    assert (await registro.get(tenant, asiento.id)).numero_expediente == exp["code"]
+    again = await client.post(api(tenant, f"registro/{asiento.id}/expediente"),
+                              json={"procedimiento_id": licencia.id}, headers=headers)
+    assert again.status_code == 422 and exp["code"] in again.json()["detail"]
+    assert len(await services.search(tenant, Busqueda())) == 1
+
+
+async def test_an_entrada_joins_an_open_expediente_only(entidad, staff, drain):
+    tenant = await entidad(plugins=PLUGINS)
+    await _with_units(tenant)
+    licencia = await add_licencia(tenant)
+    client, _ = await staff(tenant, "tramitador")
+    headers = await csrf_headers(client)
+    exp = (await client.post(api(tenant), headers=headers, json={
+        "procedimiento_id": licencia.id, "subject": "Obra menor"})).json()
+    extra = await registro.register(tenant, _entrada(extracto="Aporta documentación",
+                                                     anexos=[AnexoIn(
+                                                         filename="licencia-actividad.pdf",
+                                                         content=sample_pdf("Anexo"))]),
+                                    channel="sede", actor="t")
+    await drain()  # its justificante is issued
+    joined = await client.post(api(tenant, f"{exp['id']}/registro/{extra.id}"),
+                               headers=headers)
+    assert joined.status_code == 200, joined.text
+    docs = await documentos.list_documents(tenant, exp["id"])
+    assert [d.sha256 for d in docs][:1] == [extra.anexos[0].sha256]
+    assert [d.tipo_documental for d in docs] == ["TD99", "TD09"]  # the anexo, the justificante
+    history = [h["action"] for h in (await client.get(api(tenant, f"{exp['id']}/actividad"))
+                                     ).json()]
+    assert "registro_attached" in history
+
+    other = await entidad(plugins=PLUGINS)
+    await _with_units(other)
+    foreign = await registro.register(other, _entrada(), channel="sede", actor="t")
+    stolen = await client.post(api(tenant, f"{exp['id']}/registro/{foreign.id}"),
+                               headers=headers)
+    assert stolen.status_code == 404
+    assert (await registro.get(other, foreign.id)).numero_expediente == ""
+
+
+async def test_distribution_opens_or_joins_by_itself(entidad, drain):
+    tenant = await entidad(plugins=PLUGINS)
+    urbanismo = await _with_units(tenant)
+    licencia = await add_licencia(tenant)
+    first = await registro.register(tenant, _entrada(unidad_destino=urbanismo,
+                                                     codigo_asunto=licencia.sia_code),
+                                    channel="sede", actor="t")
+    await drain()
+    found = await services.search(tenant, Busqueda())
+    assert len(found) == 1 and found[0].unit_dir3 == urbanismo
+    code = (await registro.get(tenant, first.id)).numero_expediente
+    assert code == found[0].code
+    follow_up = await registro.register(tenant, _entrada(
+        unidad_destino=urbanismo, numero_expediente=code, extracto="Subsanación",
+        anexos=[AnexoIn(filename="subsanacion.pdf", content=sample_pdf("Subsana"))]),
+        channel="sede", actor="t")
+    unrelated = await registro.register(tenant, _entrada(unidad_destino=urbanismo,
+                                                         extracto="Queja sin procedimiento"),
+                                        channel="sede", actor="t")
+    await drain()
+    assert len(await services.search(tenant, Busqueda())) == 1
+    titles = [d.title for d in await documentos.list_documents(tenant, found[0].id)]
+    assert "subsanacion.pdf" in titles
+    assert (await registro.get(tenant, follow_up.id)).numero_expediente == code
+    assert (await registro.get(tenant, unrelated.id)).numero_expediente == ""
