@@ -15,9 +15,13 @@ CORE_LOCALE = ROOT / "core" / "web" / "locale"
 TEMPLATES = ROOT / "core" / "web" / "templates"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 
-#: What the public sees: the layout, the kernel's sede pages and each plugin's sede pages.
-SEDE_FILES = [TEMPLATES / "base.html", TEMPLATES / "error.html",
-              TEMPLATES / "carpeta_section.html", *sorted((TEMPLATES / "sede").glob("*.html"))]
+#: What the public sees: the layout, login and error pages, the kernel's sede pages (in
+#: ``sede/`` or named ``sede_*.html``, like the plugins' ones) and CSV verification.
+SEDE_FILES = [path for path in (
+    TEMPLATES / "base.html", TEMPLATES / "error.html", TEMPLATES / "login.html",
+    TEMPLATES / "carpeta_section.html", TEMPLATES / "documents" / "verify.html",
+    *sorted((TEMPLATES / "sede").glob("*.html")), *sorted(TEMPLATES.glob("**/sede_*.html")),
+) if path.exists()]
 
 
 def _msgids(path: Path) -> set[str]:
