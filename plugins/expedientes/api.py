@@ -10,8 +10,10 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core import kernel as _kernel
+from core.documents.blobs import BlobTooLarge
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
+from core.documents.services import TooLarge
 from core.documents.uploads import body_chunks
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
@@ -21,6 +23,7 @@ from plugins.expedientes import (
     history,
     indice,
     permissions,
+    recepcion,
     remision,
     resoluciones,
     services,
@@ -44,6 +47,7 @@ from plugins.expedientes.schemas import (
     TareaIn,
     TareaOut,
 )
+from plugins.expedientes.settings import settings_of
 
 T = TypeVar("T")
 VIEW = {"permission": permissions.VIEW.name}
@@ -51,6 +55,7 @@ TRAMITAR = {"permission": permissions.TRAMITAR.name}
 PROCEDIMIENTOS = {"permission": permissions.PROCEDIMIENTOS.name}
 RESOLVER = {"permission": permissions.RESOLVER.name}
 CERRAR = {"permission": permissions.CERRAR.name}
+IMPORTAR = {"permission": permissions.IMPORTAR.name}
 
 
 class Publicacion(msgspec.Struct, forbid_unknown_fields=True):
@@ -64,6 +69,10 @@ class Responsables(msgspec.Struct, forbid_unknown_fields=True):
 class DesdeAsiento(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     procedimiento_id: int
     unit_dir3: Annotated[str, msgspec.Meta(pattern=r"^([A-Z0-9]{9})?$")] = ""
+
+
+class Recepcion(msgspec.Struct, forbid_unknown_fields=True):
+    subject: Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
 
 
 class Unidades(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,6 +94,16 @@ def download(content: bytes, mime: str, filename: str) -> Response:
     return Response(content, media_type=mime, headers={
         "content-disposition": f'attachment; filename="{safe}"',
         "x-content-type-options": "nosniff"})
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The whole request body, refused (413) past ``max_bytes`` without reading further."""
+    body = bytearray()
+    async for chunk in body_chunks(request, max_bytes):
+        body += chunk
+        if len(body) > max_bytes:
+            raise TooLarge(BlobTooLarge(max_bytes).args[0])
+    return bytes(body)
 
 
 def filters_of(request: Request) -> Busqueda:
@@ -178,6 +197,16 @@ class ApiController(Controller):
                              asiento_id: FromPath[int]) -> ExpedienteOut:
         return await asientos.attach(tenant_of(request), expediente_id, asiento_id,
                                      actor=actor_of(request).audit_name)
+
+    @post("/importar", request_max_body_size=None, opt=IMPORTAR,
+          summary="Receive an ENI expediente (ZIP package, raw body) from another administration")
+    async def receive(self, request: Request, subject: FromQuery[str]) -> ExpedienteOut:
+        tenant = tenant_of(request)
+        limit = settings_of(tenant).max_import_mb * 2**20
+        return await recepcion.receive(
+            tenant, await read_body(request, limit), max_bytes=limit,
+            subject=convert({"subject": subject}, Recepcion).subject,
+            actor=actor_of(request).audit_name)
 
     @get("/{expediente_id:int}", summary="One expediente", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> ExpedienteOut:

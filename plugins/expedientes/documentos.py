@@ -93,8 +93,16 @@ async def lock(tenant: TenantContext, expediente_id: int) -> None:
 
 async def link(tenant: TenantContext, expediente_id: int, document: DocumentOut, source: str,
                *, actor: str) -> None:
-    """Incorporate a stored document at the end of the expediente (inside a transaction)."""
+    """Incorporate a stored document at the end of an open expediente (inside a
+    transaction)."""
     await services.require_open(tenant, expediente_id)
+    await append(tenant, expediente_id, document, source, actor=actor)
+
+
+async def append(tenant: TenantContext, expediente_id: int, document: DocumentOut,
+                 source: str, *, actor: str) -> None:
+    """Add a document at the end of the expediente, whatever its state (a received one
+    arrives closed)."""
     await lock(tenant, expediente_id)
     last = await DocumentoExpediente.select(DocumentoExpediente.position).where(
         (DocumentoExpediente.tenant == tenant.id)

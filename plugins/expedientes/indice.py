@@ -13,7 +13,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import hmac
 from datetime import UTC, datetime
+
+from asn1crypto import cms
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from core import kernel as _kernel
 from core.db import atomic
@@ -48,6 +55,28 @@ def cades_detached(signer: SignerBackend, data: bytes) -> bytes:
     return template.signed_data(attributes, signer.sign(attributes))
 
 
+def cades_intact(signature: bytes, data: bytes) -> bool:
+    """Whether a detached CMS signature (RSA, SHA-256) covers ``data`` and its value
+    verifies with the certificate it carries. Integrity only: it says nothing of trust."""
+    try:
+        signed_data = cms.ContentInfo.load(signature)["content"]
+        signer = signed_data["signer_infos"][0]
+        attributes = signer["signed_attrs"]
+        digest = next(a["values"][0].native for a in attributes
+                      if a["type"].native == "message_digest")
+        serial = signer["sid"].chosen["serial_number"].native
+        certificate = next(c.chosen for c in signed_data["certificates"]
+                           if c.chosen.serial_number == serial)
+        public_key = load_der_public_key(certificate.public_key.dump())
+        assert isinstance(public_key, rsa.RSAPublicKey)
+        public_key.verify(signer["signature"].native, b"\x31" + attributes.dump()[1:],
+                          padding.PKCS1v15(), hashes.SHA256())  # the SET OF, as signed
+    except (ValueError, KeyError, TypeError, StopIteration, AssertionError,
+            InvalidSignature):
+        return False
+    return hmac.compare_digest(digest, hashlib.sha256(data).digest())
+
+
 def huella(sha256_hex: str) -> str:
     """The ENI ValorHuella (base64 of the binary digest) of a stored content."""
     return base64.b64encode(bytes.fromhex(sha256_hex)).decode("ascii")
@@ -60,10 +89,15 @@ def contenido_of(documents: list[DocumentoOut], when: datetime) -> IndiceConteni
         for d in documents])
 
 
+def cades_contenido(signer: SignerBackend, contenido: IndiceContenido) -> bytes:
+    """The detached CAdES of an índice: over the exclusive C14N of its IndiceContenido."""
+    return cades_detached(signer, indice_contenido_c14n(contenido))
+
+
 async def sign(tenant: TenantContext, contenido: IndiceContenido) -> FirmaEni:
     """The seal's TF04 signature of an índice (``NoCredential`` without a seal)."""
     seal = await signer_for(tenant, SEAL)
-    signature = await asyncio.to_thread(cades_detached, seal, indice_contenido_c14n(contenido))
+    signature = await asyncio.to_thread(cades_contenido, seal, contenido)
     return FirmaEni(tipo=TipoFirma.CADES_DETACHED, firma=signature)
 
 

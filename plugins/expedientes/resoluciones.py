@@ -34,7 +34,7 @@ from plugins.expedientes.schemas import (
     ResolucionIn,
     ResolucionOut,
 )
-from plugins.expedientes.settings import Settings
+from plugins.expedientes.settings import settings_of
 from plugins.expedientes.tables import Resolucion
 
 FLOW_KIND = "expedientes.resolucion"
@@ -108,7 +108,7 @@ async def draft(tenant: TenantContext, expediente_id: int, data: ResolucionIn, *
 
 
 async def _default_signers(tenant: TenantContext) -> list[int]:
-    settings = msgspec.convert(tenant.settings_for("expedientes"), Settings)
+    settings = settings_of(tenant)
     emails = [e for e in (settings.alcalde, settings.secretario) if e]
     if len(emails) < 2:
         raise InvalidResolucion("Configure la alcaldía y la secretaría que firman las "

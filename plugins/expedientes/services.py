@@ -68,9 +68,15 @@ def _scoped(tenant: TenantContext) -> Any:
     return Expediente.tenant == tenant.id
 
 
-def _check_nif(value: str) -> str:
+def valid_nif(value: str) -> str | None:
+    """The NIF, NIE or CIF in its compact form, or None when it is not a valid one."""
     compact = es_nif.compact(value)
-    if not es_nif.is_valid(compact):
+    return compact if es_nif.is_valid(compact) else None
+
+
+def _check_nif(value: str) -> str:
+    compact = valid_nif(value)
+    if compact is None:
         raise InvalidExpediente(f"{value!r} no es un NIF, NIE o CIF válido")
     return compact
 

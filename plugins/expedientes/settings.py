@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 
+from core.tenancy.context import TenantContext
+
 Email = Annotated[str, msgspec.Meta(max_length=254)]
 
 
@@ -18,3 +20,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     alcalde: Email = ""
     secretario: Email = ""
     max_import_mb: Annotated[int, msgspec.Meta(ge=1, le=2048)] = 200
+
+
+def settings_of(tenant: TenantContext) -> Settings:
+    """The tenant's settings of expedientes, with defaults."""
+    return msgspec.convert(tenant.settings_for("expedientes"), Settings)

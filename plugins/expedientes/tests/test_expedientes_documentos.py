@@ -9,10 +9,6 @@ import io
 import zipfile
 from datetime import UTC, datetime
 
-from asn1crypto import cms
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding
-from cryptography.x509 import load_der_x509_certificate
 from expedientes_tools import LICENCIA, add_licencia, eni_schema, sign_pending
 from lxml import etree
 
@@ -29,6 +25,7 @@ from core.signing.trust import trust_roots
 from core.signing.validation import async_validate_pdf
 from core.testing import csrf_headers
 from plugins.expedientes import documentos
+from plugins.expedientes.indice import cades_intact
 
 ANA = {"nif": "12345678Z", "name": "Ana Pérez Gil"}
 
@@ -169,23 +166,6 @@ async def test_resoluciones_are_signed_then_numbered_gapless_in_the_libro(
     assert any(f"Resolución {year}/0002 firmada" in h for h in history)
 
 
-def _verify_cades(signature: bytes, data: bytes) -> None:
-    """Check a detached CMS signature over ``data`` (digest attribute and RSA value)."""
-    signed_data = cms.ContentInfo.load(signature)["content"]
-    signer = signed_data["signer_infos"][0]
-    attributes = signer["signed_attrs"]
-    digest = next(a["values"][0].native for a in attributes
-                  if a["type"].native == "message_digest")
-    assert digest == hashlib.sha256(data).digest()
-    serial = signer["sid"].chosen["serial_number"].native
-    certificate = next(load_der_x509_certificate(c.chosen.dump())
-                       for c in signed_data["certificates"]
-                       if c.chosen.serial_number == serial)
-    signed = b"\x31" + attributes.dump()[1:]  # the SET OF as signed, not its [0] tag
-    certificate.public_key().verify(signer["signature"].native, signed, padding.PKCS1v15(),
-                                    hashes.SHA256())
-
-
 async def test_closing_signs_the_indice_and_the_remision_validates_against_the_xsds(
         sealed_entidad, staff, drain):
     tenant, alcalde, _ = await sealed_entidad()
@@ -227,7 +207,7 @@ async def test_closing_signs_the_indice_and_the_remision_validates_against_the_x
         (d.identificador, d.position) for d in listed]
     assert len(listed) == 3  # generated, uploaded, the resolución's PDF
     assert indice.firmas[0].tipo == TipoFirma.CADES_DETACHED
-    _verify_cades(indice.firmas[0].firma, indice_contenido_c14n(indice_xml))
+    assert cades_intact(indice.firmas[0].firma, indice_contenido_c14n(indice_xml))
 
     package = await client.post(api(tenant, f"{exp['id']}/remision"), headers=headers)
     assert package.status_code == 200
@@ -240,7 +220,8 @@ async def test_closing_signs_the_indice_and_the_remision_validates_against_the_x
         assert parsed.metadatos.estado == "E03"
         assert parsed.metadatos.clasificacion == LICENCIA["sia_code"]
         assert parsed.metadatos.interesados == [ANA["nif"]]
-        _verify_cades(parsed.indice.firmas[0].firma, indice_contenido_c14n(expediente))
+        assert cades_intact(parsed.indice.firmas[0].firma,
+                            indice_contenido_c14n(expediente))
         for entry in parsed.indice.contenido.elementos:
             xml = archive.read(f"documentos/{entry.identificador_documento}.xml")
             eni_schema("documento").validate(etree.fromstring(xml))

@@ -1,0 +1,197 @@
+"""Receiving ENI expedientes from other administrations: a valid package becomes an
+expediente (and can be remitted again); unsafe or inconsistent packages are refused with
+the reason and leave nothing behind."""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+from datetime import UTC, datetime
+
+import pytest
+from expedientes_tools import eni_schema
+from lxml import etree
+
+from core.documents.eni import (
+    CarpetaIndizada,
+    DocumentoEniMetadata,
+    EstadoElaboracion,
+    EstadoExpediente,
+    ExpedienteEniMetadata,
+    FirmaEni,
+    IndiceContenido,
+    IndiceEntry,
+    Origen,
+    TipoDocumental,
+    TipoFirma,
+    documento_xml,
+    expediente_xml,
+    indice_contenido_c14n,
+    parse_expediente,
+)
+from core.documents.tables import Document
+from core.signing.credentials import SEAL, signer_for
+from core.signing.samples import sample_pdf
+from core.testing import csrf_headers
+from plugins.expedientes import documentos, services
+from plugins.expedientes.indice import cades_contenido, cades_intact
+from plugins.expedientes.schemas import Busqueda
+
+ORIGEN = "E04990001"  # DIR3-shaped code of "another administration" (demo, not official)
+
+
+class Package:
+    """An ENI package as another administration would send it (its seal: ``signer``)."""
+
+    def __init__(self, signer, tag: str) -> None:
+        self.signer, self.tag = signer, tag
+        self.documents = {f"ES_{ORIGEN}_2026_{tag}DOC{n}": sample_pdf(f"Documento {n}")
+                          for n in (1, 2)}
+        self.identificador = f"ES_{ORIGEN}_2026_EXP_{tag}"
+
+    def documento(self, identificador: str, content: bytes) -> bytes:
+        metadata = DocumentoEniMetadata(
+            identificador=identificador, organos=[ORIGEN], fecha_captura=datetime.now(UTC),
+            origen=Origen.ADMINISTRACION, estado_elaboracion=EstadoElaboracion.ORIGINAL,
+            tipo_documental=TipoDocumental.INFORME)
+        return documento_xml(metadata, content, "PDF")
+
+    def contenido(self) -> IndiceContenido:
+        first, second = self.documents
+        entries = [IndiceEntry.for_content(i, self.documents[i], orden=n)
+                   for n, i in enumerate((first, second), 1)]
+        return IndiceContenido(fecha_indice=datetime.now(UTC), elementos=[
+            entries[0], CarpetaIndizada(identificador_carpeta="Informes",
+                                        elementos=[entries[1]])])
+
+    def expediente(self, contenido: IndiceContenido | None = None) -> bytes:
+        contenido = contenido or self.contenido()
+        firma = FirmaEni(tipo=TipoFirma.CADES_DETACHED,
+                         firma=cades_contenido(self.signer, contenido))
+        metadata = ExpedienteEniMetadata(
+            identificador=self.identificador, organos=[ORIGEN],
+            fecha_apertura=datetime(2026, 3, 2, 9, 30, tzinfo=UTC), clasificacion="998877",
+            estado=EstadoExpediente.INDICE_REMISION_CERRADO, interesados=["12345678Z"])
+        return expediente_xml(metadata, contenido, [firma])
+
+    def files(self) -> dict[str, bytes]:
+        files = {"expediente.xml": self.expediente()}
+        for identificador, content in self.documents.items():
+            files[f"documentos/{identificador}.xml"] = self.documento(identificador, content)
+        return files
+
+    def zip(self, files: dict[str, bytes] | None = None) -> bytes:
+        return zipped((files or self.files()).items())
+
+
+def zipped(members) -> bytes:
+    """A ZIP of (name or ZipInfo, content) pairs, repeated names included."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+async def _receive(client, tenant, package: bytes, subject="Recurso de la Junta"):
+    return await client.post(f"/api/v1/{tenant.slug}/expedientes/importar", content=package,
+                             params={"subject": subject},
+                             headers={**await csrf_headers(client),
+                                      "content-type": "application/zip"})
+
+
+async def test_a_package_from_another_administration_becomes_an_expediente(
+        sealed_entidad, staff):
+    tenant, _, _ = await sealed_entidad()
+    package = Package(await signer_for(tenant, SEAL), "A1")
+    client, _ = await staff(tenant, "secretario")
+    received = await _receive(client, tenant, package.zip())
+    assert received.status_code == 201, received.text
+    exp = received.json()
+    assert exp["identificador"] == package.identificador and exp["state"] == "E03"
+    assert exp["origin"] == "importado" and exp["clasificacion"] == "998877"
+    assert [i["nif"] for i in exp["interesados"]] == ["12345678Z"]
+    docs = await documentos.list_documents(tenant, exp["id"])
+    assert [d.identificador for d in docs] == list(package.documents)
+    assert [(d.organo, d.tipo_documental, d.estado_elaboracion) for d in docs] == [
+        (ORIGEN, "TD13", "EE01")] * 2
+    again = await _receive(client, tenant, package.zip())
+    assert again.status_code == 422 and "ya se recibió" in again.json()["detail"]
+
+    remitted = await client.post(f"/api/v1/{tenant.slug}/expedientes/{exp['id']}/remision",
+                                 headers=await csrf_headers(client))
+    assert remitted.status_code == 200, remitted.text
+    with zipfile.ZipFile(io.BytesIO(remitted.content)) as archive:
+        xml = archive.read("expediente.xml")
+        eni_schema("expediente").validate(etree.fromstring(xml))
+        parsed = parse_expediente(xml)
+        assert parsed.metadatos.identificador == package.identificador
+        assert cades_intact(parsed.indice.firmas[0].firma, indice_contenido_c14n(xml))
+        assert isinstance(parsed.indice.contenido.elementos[1], CarpetaIndizada)
+        for identificador in package.documents:
+            eni_schema("documento").validate(etree.fromstring(
+                archive.read(f"documentos/{identificador}.xml")))
+
+
+def _symlink(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return info
+
+
+def _encrypted(package: bytes, name: bytes) -> bytes:
+    """The package with ``name`` flagged as encrypted in its central directory entry
+    (``zipfile`` clears the flag when it writes)."""
+    entry = package.index(b"PK\x01\x02")
+    while package[entry + 46:entry + 46 + len(name)] != name:
+        entry = package.index(b"PK\x01\x02", entry + 4)
+    flags = int.from_bytes(package[entry + 8:entry + 10], "little") | 0x1
+    return package[:entry + 8] + flags.to_bytes(2, "little") + package[entry + 10:]
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # the "duplicate" case
+async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
+        sealed_entidad, staff):
+    tenant, _, _ = await sealed_entidad()
+    package = Package(await signer_for(tenant, SEAL), "B2")
+    good = package.files()
+    first, second = package.documents
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+           b"<x>&e;</x>")
+    forged = etree.fromstring(package.expediente())
+    huella = forged.find(".//{*}ValorHuella")
+    huella.text = IndiceEntry.for_content(first, b"cambiado").valor_huella
+    cases = {
+        "zip-slip": zipped([*good.items(), ("../../etc/cron.d/evil.xml", b"<x/>")]),
+        "absolute": zipped([*good.items(), ("/tmp/evil.xml", b"<x/>")]),
+        "backslash": zipped([*good.items(), ("..\\evil.xml", b"<x/>")]),
+        "symlink": zipped([*good.items(), (_symlink("documentos/link.xml"), "/etc/passwd")]),
+        "encrypted": _encrypted(zipped([*good.items(), ("secreto.xml", b"<x/>")]),
+                                b"secreto.xml"),
+        "bomb": zipped([*good.items(), ("bomba.xml", b"\0" * (20 * 2**20))]),
+        "xxe": zipped([*good.items(), ("xxe.xml", xxe)]),
+        "not a zip": b"PK\x03\x04 not really",
+        "missing documento": package.zip({k: v for k, v in good.items()
+                                          if not k.endswith(f"{second}.xml")}),
+        "huella": package.zip({**good, f"documentos/{first}.xml": package.documento(
+            first, sample_pdf("Otro"))}),
+        "firma": package.zip({**good, "expediente.xml": etree.tostring(
+            forged, xml_declaration=True, encoding="UTF-8")}),
+        "two expedientes": package.zip({**good, "otro.xml": package.expediente()}),
+    }
+    cases["duplicate"] = zipped([*good.items(), ("expediente.xml", b"<x/>")])
+    client, _ = await staff(tenant, "secretario")
+    expected = {"zip-slip": "saldría", "absolute": "no admitido", "backslash": "no admitido",
+                "symlink": "enlace", "encrypted": "cifrado", "bomb": "bomba",
+                "xxe": "ENI válido", "not a zip": "ZIP", "missing documento": "Falta",
+                "huella": "huella", "firma": "firma del índice",
+                "two expedientes": "un expediente", "duplicate": "dos veces"}
+    for case, body in cases.items():
+        response = await _receive(client, tenant, body)
+        assert response.status_code == 422, (case, response.text)
+        assert expected[case] in response.json()["detail"], (case, response.text)
+    assert await services.search(tenant, Busqueda()) == []
+    assert not await Document.exists().where(Document.tenant == tenant.id)
+    too_big = await _receive(client, tenant, b"0" * (201 * 2**20))
+    assert too_big.status_code == 413
