@@ -8,10 +8,8 @@ import io
 import os
 import sqlite3
 import sys
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 import asyncpg
 import pytest
@@ -20,6 +18,7 @@ from core.backup.crypto import BackupDecryptionError, EncryptedReader, Encrypted
 from core.documents.blobs import blob_store_from_url
 from plugins.tablon import services as tablon
 from plugins.tablon.schemas import AnuncioIn
+from tests.production.tools import create_database, drop_database
 
 PASSPHRASE = "una frase de paso larga para la prueba"
 
@@ -38,24 +37,12 @@ async def _concejo(*args: str, data_dir: Path, database_url: str) -> tuple[int, 
 async def _fresh_database(source_url: str, tmp_path: Path) -> str:
     if source_url.startswith("sqlite"):
         return f"sqlite:///{tmp_path / 'restored' / 'concejo.sqlite'}"
-    parsed = urlparse(source_url)
-    name = f"concejo_restore_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return parsed._replace(path=f"/{name}").geturl()
+    return await create_database(source_url, "concejo_restore")
 
 
 async def _drop_database(url: str) -> None:
     if url.startswith("postgresql"):
-        parsed = urlparse(url)
-        admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.path[1:]}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await drop_database(url)
 
 
 async def _rows(url: str, sql: str) -> list[tuple]:

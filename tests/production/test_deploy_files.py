@@ -8,7 +8,6 @@ import asyncio
 import re
 import shlex
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from core.cli import build_parser
-from tests.production.tools import require_tool
+from tests.production.tools import free_port, require_tool
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KUBERNETES_VERSION = "1.30.0"
@@ -172,12 +171,6 @@ def _certificate(tmp_path: Path, name: str) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _Recorder(BaseHTTPRequestHandler):
     """The upstream: answers every request with the headers it received."""
 
@@ -209,7 +202,7 @@ class Proxy:
     def __init__(self, tmp_path: Path, upstream: int) -> None:
         self.server_cert, server_key = _certificate(tmp_path, "localhost")
         self.client_cert, self.client_key = _certificate(tmp_path, "ciudadana")
-        self.http_port, self.https_port = _free_port(), _free_port()
+        self.http_port, self.https_port = free_port(), free_port()
         site = (DEPLOY / "nginx" / "concejo.conf").read_text()
         site = (site.replace("server web:8000;", f"server 127.0.0.1:{upstream};")
                 .replace("/etc/nginx/tls/server.crt", str(self.server_cert))

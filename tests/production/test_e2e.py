@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -17,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-import asyncpg
 import boto3
 import httpx
 import pytest
@@ -26,7 +24,7 @@ from moto.server import ThreadedMotoServer
 from core.leader import PostgresLeaderLock, leader_lock
 from core.scheduler import LOCK_NAME
 from core.testing import require_service
-from tests.production.tools import require_tool
+from tests.production.tools import create_database, drop_database, free_port, require_tool
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.broker]
 
@@ -35,12 +33,6 @@ POSTGRES = os.environ.get("CONCEJO_TEST_DATABASE_URL",
 RABBITMQ = os.environ.get("CONCEJO_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 VHOST = "concejo_e2e"
 ADMIN = ("admin@e2e.invalid", "una contraseña de prueba")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _rabbitmq_vhost() -> str:
@@ -52,29 +44,9 @@ def _rabbitmq_vhost() -> str:
     return urlparse(RABBITMQ)._replace(path=f"/{VHOST}").geturl()
 
 
-async def _database() -> str:
-    parsed = urlparse(POSTGRES)
-    name = f"concejo_e2e_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return parsed._replace(path=f"/{name}").geturl()
-
-
-async def _drop(url: str) -> None:
-    parsed = urlparse(url)
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.path[1:]}" WITH (FORCE)')
-    finally:
-        await admin.close()
-
-
 @pytest.fixture
 def s3_blob_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
@@ -141,15 +113,15 @@ async def fleet(tmp_path: Path, s3_blob_url: str) -> AsyncIterator[tuple[Fleet, 
     require_service("PostgreSQL", POSTGRES)
     require_service("RabbitMQ", RABBITMQ)
     broker = _rabbitmq_vhost()
-    database = await _database()
+    database = await create_database(POSTGRES, "concejo_e2e")
     env = {**os.environ, "CONCEJO_PROFILE": "production", "CONCEJO_DATABASE_URL": database,
            "CONCEJO_BROKER_URL": broker, "CONCEJO_BLOB_URL": s3_blob_url,
            "CONCEJO_SECRET_KEY": "e2e-secret-key-" + uuid.uuid4().hex,
            "CONCEJO_MASTER_KEY": os.urandom(32).hex(),
            "CONCEJO_DATA_DIR": str(tmp_path / "data")}
-    ports = {"web_a": _free_port(), "web_b": _free_port(), "worker_1": _free_port(),
-             "worker_2": _free_port(), "scheduler_1": _free_port(),
-             "scheduler_2": _free_port()}
+    ports = {"web_a": free_port(), "web_b": free_port(), "worker_1": free_port(),
+             "worker_2": free_port(), "scheduler_1": free_port(),
+             "scheduler_2": free_port()}
     deployment = Fleet(env, tmp_path)
     try:
         deployment.run("tenants", "add", "--slug", "soria", "--kind", "ayuntamiento",
@@ -177,7 +149,7 @@ async def fleet(tmp_path: Path, s3_blob_url: str) -> AsyncIterator[tuple[Fleet, 
         codes = deployment.stop()
         if deployment.hold:
             await deployment.hold.release()
-        await _drop(database)
+        await drop_database(database)
     # uvicorn re-raises the SIGTERM it handled once shut down; the others exit 0
     assert codes.pop("web_a") in (0, -signal.SIGTERM) and set(codes.values()) == {0}, codes
     assert "Application shutdown complete" in deployment.tail("web_a")

@@ -1,10 +1,15 @@
-"""Helpers of the production tests: find a system tool, or skip (fail under CI=true)."""
+"""Helpers of the production tests: system tools (skip, or fail under CI=true), loopback
+ports, throw-away PostgreSQL databases."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import uuid
+from urllib.parse import urlparse
 
+import asyncpg
 import pytest
 
 
@@ -18,3 +23,31 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is missing; CI=true requires it", pytrace=False)
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def create_database(server_url: str, prefix: str) -> str:
+    """A new, empty PostgreSQL database on the server of ``server_url``; its URL."""
+    parsed = urlparse(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return parsed._replace(path=f"/{name}").geturl()
+
+
+async def drop_database(url: str) -> None:
+    parsed = urlparse(url)
+    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.path[1:]}" WITH (FORCE)')
+    finally:
+        await admin.close()
