@@ -255,6 +255,9 @@ def cmd_backup(args: argparse.Namespace, kernel: Kernel) -> int:
     print(f"Backup {args.file}: {len(manifest['tables'])} tables, {rows} rows, "
           f"{len(manifest['blobs'])} blobs, {len(manifest['files'])} files, "
           f"{len(manifest['audit_heads'])} audit chains.")
+    for tenant, link in manifest["audit_broken"].items():
+        print(f"WARNING: the audit chain of tenant {tenant} is broken at {link} "
+              "(`concejo audit verify`)", file=sys.stderr)
     return 0
 
 
@@ -273,6 +276,8 @@ def cmd_restore(args: argparse.Namespace, kernel: Kernel) -> int:
     print(f"Restored {sum(report.tables.values())} rows in {len(report.tables)} tables, "
           f"{report.blobs} blobs, {report.files} files; {report.audit_chains} audit chains "
           "checked.")
+    for note in report.notes:
+        print(f"NOTE: {note}", file=sys.stderr)
     for problem in report.problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
     print("Restore verified." if not report.problems else "Restore has problems.")
