@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from core.audit.tables import AuditEntry
+from core.db import engine
 from core.tenancy.tables import Tenant
 
 PAGE_SIZE = 50
@@ -43,10 +44,12 @@ def _where(tenant_ids: list[int] | None, q: AuditQuery) -> Any:
     where = AuditEntry.id > 0
     if tenant_ids is not None:
         where &= AuditEntry.tenant.is_in(tenant_ids or [0])
+    postgres = engine().engine_type == "postgres"  # SQLite's LIKE ignores case already
     for column, text in ((AuditEntry.actor, q.actor), (AuditEntry.action, q.action),
                          (AuditEntry.target, q.target)):
         if text:
-            where &= column.ilike(f"%{text.strip()}%")
+            pattern = f"%{text.strip()}%"
+            where &= column.ilike(pattern) if postgres else column.like(pattern)
     if q.outcome:
         where &= AuditEntry.outcome == q.outcome
     if q.since:

@@ -16,8 +16,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "diputacion_support": ("*.view", "core.support", "core.audit"),
     "entity_admin": ("*", "-core.console", "-core.support"),
     "secretario": ("*", "-core.console", "-core.support", "-core.roles", "-core.tokens"),
-    "registro": ("registro.*", "*.view"),
-    "tramitador": ("expedientes.*", "tablon.*", "*.view"),
+    "registro": ("registro.*", "documents.upload", "*.view"),
+    "tramitador": ("expedientes.*", "tablon.*", "documents.upload", "firma.request", "*.view"),
     "firmante": ("firma.*", "*.view"),
     "read_only": ("*.view",),
 }

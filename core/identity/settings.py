@@ -3,7 +3,7 @@
 Set in the ``[identity]`` table of the settings file::
 
     [[identity.oidc]]                 # one per OpenID Connect provider
-    name = "clave"                    # URL id: /auth/clave/login
+    name = "clave"                    # URL id: /login/with/clave
     label = "Cl@ve"
     issuer = "https://pasarela.diputacion.example/realms/clave"
     client_id = "concejo"

@@ -15,6 +15,8 @@ from core.identity.duties import DutyRule
 from core.jobs import JobContext, job
 from core.kernel import Permission
 from core.plugins import PluginManifest, hookimpl
+from core.signing.backends import Pkcs12SealBackend
+from core.signing.registry import SealedSecret, SignerBackendType
 from core.web.pages import MenuItem, SedeProcedure, Widget, actor_of, tenant_of
 
 MANIFEST = PluginManifest(name="alpha", label="Alpha", version="0.1")
@@ -129,6 +131,18 @@ async def _widget_context(tenant: Any, actor: Any) -> dict[str, Any]:
 def register_dashboard_widgets(register: Any) -> None:
     register(Widget(plugin="alpha", title="Widget alfa", template="alpha/widget.html",
                     permission="alpha.view", context=_widget_context))
+
+
+def _open_remote(config: dict[str, Any], secret: SealedSecret) -> Pkcs12SealBackend:
+    """A stand-in for a remote signing service: the key travels as the sealed secret."""
+    CALLS.append(("signer_backend", config["service"]))
+    return Pkcs12SealBackend(secret.open(), config["password"].encode())
+
+
+@hookimpl
+def register_signer_backends(register: Any) -> None:
+    register(SignerBackendType(name="alpha-remote", label="Firma remota alfa",
+                               open=_open_remote))
 
 
 @hookimpl

@@ -69,10 +69,12 @@ class _Inbox:
 def smtp(concejo_kernel: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A real SMTP server (aiosmtpd) on loopback; the kernel sends its mail there."""
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # aiosmtpd needs the port up front
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    monkeypatch.setattr(concejo_kernel.settings, "smtp_url",
-                        f"smtp://127.0.0.1:{controller.server.sockets[0].getsockname()[1]}")
+    monkeypatch.setattr(concejo_kernel.settings, "smtp_url", f"smtp://127.0.0.1:{port}")
     yield inbox
     controller.stop()
 

@@ -1,9 +1,9 @@
 """Identity providers: how a person proves who they are (local password, OIDC, certificate).
 
 A provider is registered with the ``register_identity_providers`` hook and reached at
-``/auth/<name>/login?next=…``. ``start`` either answers with a redirect to the provider
+``/login/with/<name>?next=…``. ``start`` either answers with a redirect to the provider
 (the kernel keeps the flow's state, nonce and PKCE verifier, bound to the browser by a
-cookie) and later gets ``finish`` on ``/auth/<name>/callback``, or identifies the person
+cookie) and later gets ``finish`` on ``/login/with/<name>/callback``, or identifies the person
 at once from the request (a client certificate) and returns the ``ExternalIdentity``.
 """
 

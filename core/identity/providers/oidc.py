@@ -34,7 +34,7 @@ class OidcProvider:
         self.name = config.name
         self.label = config.label
         self.audience: Literal["citizen", "staff"] = config.audience
-        self.redirect_uri = f"{base_url.rstrip('/')}/auth/{config.name}/callback"
+        self.redirect_uri = f"{base_url.rstrip('/')}/login/with/{config.name}/callback"
         self._discovery: tuple[float, dict[str, Any]] | None = None
         self._jwks: dict[str, Any] = {}
 
