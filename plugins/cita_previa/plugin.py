@@ -16,6 +16,7 @@ from plugins.cita_previa.controllers.sede import SedeController
 from plugins.cita_previa.controllers.staff import StaffController
 from plugins.cita_previa.schemas import (
     CHANNEL_LABELS,
+    STATE_LABELS,
     CitaCancelada,
     CitaCerrada,
     CitaReprogramada,
@@ -101,7 +102,7 @@ async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[Carpet
     base = f"/sede/{tenant.slug}/cita_previa"
     items = tuple(CarpetaItem(
         title=f"{c.servicio_name} · {_(CHANNEL_LABELS[c.channel])}", when=c.starts_at,
-        state=_(c.state), detail=f"{_('Localizador')}: {c.localizador} · {c.oficina}",
+        state=_(STATE_LABELS[c.state]), detail=f"{_('Localizador')}: {c.localizador} · {c.oficina}",
         links=(CarpetaLink(_("Cambiar o anular"), f"{base}/reservas/"
                            f"{links.sign(tenant, c.localizador, c.ends_at)}"),))
         for c in citas)

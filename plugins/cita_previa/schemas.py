@@ -16,6 +16,16 @@ CHANNEL_LABELS: dict[str, str] = {"presencial": "Presencial", "telefono": "Telé
 Weekday = Literal["lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"]
 WEEKDAYS: tuple[Weekday, ...] = ("lunes", "martes", "miercoles", "jueves", "viernes",
                                  "sabado", "domingo")
+#: Spanish labels (msgids) of the weekdays and of the states of a cita.
+WEEKDAY_LABELS: dict[str, str] = {"lunes": "Lunes", "martes": "Martes",
+                                  "miercoles": "Miércoles", "jueves": "Jueves",
+                                  "viernes": "Viernes", "sabado": "Sábado",
+                                  "domingo": "Domingo"}
+STATE_LABELS: dict[str, str] = {"pendiente": "Pendiente de confirmar", "confirmada": "Confirmada",
+                                "cancelada": "Anulada", "caducada": "Caducada sin confirmar",
+                                "atendida": "Atendida", "no_presentada": "No presentada"}
+#: Every label above, for templates (the keys do not collide).
+LABELS: dict[str, str] = {**CHANNEL_LABELS, **WEEKDAY_LABELS, **STATE_LABELS}
 #: ``09:00-14:00``; checked further (start before end) by ``slots.parse_range``.
 TimeRange = Annotated[str, msgspec.Meta(
     pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")]

@@ -22,7 +22,7 @@ from plugins.cita_previa.controllers.forms import (
     parse_slot,
     slot_value,
 )
-from plugins.cita_previa.schemas import CHANNEL_LABELS, LineaIn, ReservaIn, ServicioOut
+from plugins.cita_previa.schemas import CHANNEL_LABELS, LABELS, LineaIn, ReservaIn, ServicioOut
 from plugins.cita_previa.services import booking, catalog, ics, links, queries, video
 from plugins.cita_previa.services.common import InvalidCita, settings_of, utcnow
 from plugins.cita_previa.services.slots import availability
@@ -51,7 +51,7 @@ async def _slots_page(request: Request, servicio: ServicioOut, channel: str,
     except InvalidCita as exc:
         return await page(request, "cita_previa/servicio.html", status_code=422,
                           servicio=servicio, error=str(exc), reserva=reserva, chosen=chosen,
-                          labels=CHANNEL_LABELS)
+                          labels=LABELS)
     selected = parse_day(day) if day else next(iter(by_day), None)
     return await page(request, "cita_previa/franjas.html",
                       status_code=422 if error else 200, servicio=servicio, channel=channel,
@@ -71,14 +71,14 @@ class SedeController(Controller):
         tenant = tenant_of(request)
         return await page(request, "cita_previa/sede_index.html", reserva=reserva,
                           servicios=await catalog.list_servicios(tenant, active_only=True),
-                          citizen=_is_citizen(request), labels=CHANNEL_LABELS)
+                          citizen=_is_citizen(request), labels=LABELS)
 
     @get("/servicios/{code:str}")
     async def servicio(self, request: Request, code: FromPath[str],
                        reserva: FromQuery[str] = "") -> Response:
         servicio = await catalog.servicio_by_code(tenant_of(request), code)
         return await page(request, "cita_previa/servicio.html", servicio=servicio,
-                          reserva=reserva, chosen={}, error=None, labels=CHANNEL_LABELS)
+                          reserva=reserva, chosen={}, error=None, labels=LABELS)
 
     @get("/servicios/{code:str}/franjas")
     async def franjas(self, request: Request, code: FromPath[str], canal: FromQuery[str] = "",
@@ -134,7 +134,7 @@ class SedeController(Controller):
         tenant = tenant_of(request)
         reserva = await queries.get_reserva(tenant, links.localizador_of(tenant, token))
         return await page(request, "cita_previa/reserva.html", status_code=422 if error else 200,
-                          reserva=reserva, token=token, error=error, labels=CHANNEL_LABELS,
+                          reserva=reserva, token=token, error=error, labels=LABELS,
                           now=utcnow(), open_minutes=settings_of(tenant).video_open_minutes)
 
     async def _act(self, request: Request, token: str, action: Any) -> Response:

@@ -15,8 +15,8 @@ from core.web.pages import actor_of, page, tenant_of
 from plugins.cita_previa import permissions
 from plugins.cita_previa.controllers.forms import convert, parse_day
 from plugins.cita_previa.schemas import (
-    CHANNEL_LABELS,
     CHANNELS,
+    LABELS,
     WEEKDAYS,
     AgendaIn,
     ExcepcionIn,
@@ -58,7 +58,7 @@ class StaffController(Controller):
             error=error, oficinas=await catalog.list_oficinas(tenant),
             servicios=await catalog.list_servicios(tenant), agendas=agendas,
             excepciones={a.id: await catalog.list_excepciones(tenant, a.id) for a in agendas},
-            labels=CHANNEL_LABELS, channels=CHANNELS, weekdays=WEEKDAYS,
+            labels=LABELS, channels=CHANNELS, weekdays=WEEKDAYS,
             missing_years=missing)
 
     @get("/", name="cita_previa:staff-index", opt={"permission": VIEW})
@@ -113,7 +113,7 @@ class StaffController(Controller):
                    else (oficinas[0] if oficinas else None))
         citas = await attendance.day_view(tenant, current.id, day) if current else []
         return await page(request, "cita_previa/staff_dia.html", oficinas=oficinas,
-                          oficina=current, day=day, citas=citas, labels=CHANNEL_LABELS,
+                          oficina=current, day=day, citas=citas, labels=LABELS,
                           previous=day - timedelta(days=1), next=day + timedelta(days=1),
                           now=utcnow(), zone=ZONE)
 
@@ -149,5 +149,5 @@ class StaffController(Controller):
         start = parse_day(desde) or end - timedelta(days=30)
         stats = await attendance.statistics(tenant_of(request), start, end)
         return await page(request, "cita_previa/staff_estadisticas.html", stats=stats,
-                          labels=CHANNEL_LABELS)
+                          labels=LABELS)
 

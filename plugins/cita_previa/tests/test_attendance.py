@@ -9,7 +9,7 @@ from core.testing import csrf_headers
 from plugins.cita_previa.schemas import LineaIn, ReservaIn
 from plugins.cita_previa.services import booking
 from plugins.cita_previa.services.common import ZONE, utcnow
-from plugins.cita_previa.tests.conftest import make_nif, tomorrow_at
+from plugins.cita_previa.tests.helpers import make_nif, tomorrow_at
 
 HTML = {"accept": "text/html"}
 

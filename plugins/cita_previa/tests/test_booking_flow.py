@@ -8,7 +8,7 @@ from core.testing import csrf_headers
 from plugins.cita_previa.services import queries
 from plugins.cita_previa.services.common import local
 from plugins.cita_previa.tables import Cita, Franja, Reserva
-from plugins.cita_previa.tests.conftest import ics_of, inbox_code, make_nif, slots_tomorrow
+from plugins.cita_previa.tests.helpers import ics_of, inbox_code, make_nif, slots_tomorrow
 
 HTML = {"accept": "text/html"}
 

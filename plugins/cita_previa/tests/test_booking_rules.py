@@ -14,7 +14,7 @@ from plugins.cita_previa.services import booking, catalog
 from plugins.cita_previa.services.common import local, utcnow
 from plugins.cita_previa.services.slots import availability
 from plugins.cita_previa.tables import Cita, Franja, Reserva
-from plugins.cita_previa.tests.conftest import (
+from plugins.cita_previa.tests.helpers import (
     ALL_DAY,
     ics_of,
     inbox_code,

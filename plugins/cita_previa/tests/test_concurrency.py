@@ -8,7 +8,7 @@ import asyncio
 
 from core.testing import csrf_headers
 from plugins.cita_previa.tables import Cita, Franja, Reserva
-from plugins.cita_previa.tests.conftest import make_nif, slots_tomorrow
+from plugins.cita_previa.tests.helpers import make_nif, slots_tomorrow
 
 LOTS = {"per_ip_per_hour": 1000, "per_nif_per_day": 1000}
 

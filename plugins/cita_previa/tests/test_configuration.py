@@ -6,7 +6,7 @@ from core.testing import csrf_headers
 from plugins.cita_previa.services import catalog
 from plugins.cita_previa.services.slots import availability
 from plugins.cita_previa.tables import Agenda, Oficina
-from plugins.cita_previa.tests.conftest import ALL_DAY, tomorrow_at
+from plugins.cita_previa.tests.helpers import ALL_DAY, tomorrow_at
 
 HTML = {"accept": "text/html"}
 

@@ -15,7 +15,7 @@ from plugins.cita_previa.schemas import LineaIn, ReservaIn
 from plugins.cita_previa.services import booking, links, queries, video
 from plugins.cita_previa.services.common import InvalidCita, as_utc
 from plugins.cita_previa.services.slots import availability
-from plugins.cita_previa.tests.conftest import make_nif, slots_tomorrow
+from plugins.cita_previa.tests.helpers import make_nif, slots_tomorrow
 
 SECRET = "a-jitsi-secret-for-the-tests-only-0123456789"
 
