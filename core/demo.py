@@ -134,4 +134,6 @@ async def load_demo() -> list[str]:
              f"password '{DEMO_PASSWORD}' for all:"]
     lines += [f"  {email:28} {', '.join(f'{r}@{s}' for s, r in roles)}"
               for email, _, roles in USERS]
+    lines.append("Administrative roles enrol a TOTP second factor at their first login "
+                 "(scan the QR with an authenticator app).")
     return lines
