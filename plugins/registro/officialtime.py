@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import time
 
 from core.calendar import (
     MissingHolidayData,
@@ -33,6 +34,8 @@ from core.tenancy.context import TenantContext
 
 log = logging.getLogger(__name__)
 _warned: set[tuple[int, int]] = set()  # (tenant, year) gaps already logged by this process
+CALENDAR_TTL = 30.0  # seconds a process keeps an entity's calendar (a new closure waits)
+_calendars: dict[int, tuple[float, WorkingCalendar]] = {}
 
 
 class CalendarMissing(DomainError):
@@ -74,10 +77,19 @@ async def _stand_in(tenant: TenantContext, years: list[int]) -> WorkingCalendar:
     return WorkingCalendar(days, years=covered)
 
 
+async def _calendar(tenant: TenantContext) -> WorkingCalendar:
+    """The entity's calendar, read at most every ``CALENDAR_TTL`` seconds per process."""
+    now = time.monotonic()
+    cached = _calendars.get(tenant.id)
+    if cached is None or cached[0] < now:
+        cached = _calendars[tenant.id] = (now + CALENDAR_TTL, await calendar_of(tenant))
+    return cached[1]
+
+
 async def official_time(tenant: TenantContext, received_at: dt.datetime
                         ) -> PresentacionRegistro:
     """When a presentation received at ``received_at`` (aware) counts, in the seat's zone."""
-    calendar = await calendar_of(tenant)
+    calendar = await _calendar(tenant)
     try:
         return fecha_oficial_presentacion(calendar, received_at)
     except OutsideCalendarError:

@@ -123,8 +123,9 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
         presentation = await official_time(tenant, received)
         row = Asiento(
             tenant=tenant.id, direction=data.direction, year=year, number=number,
-            channel=channel, oficina=oficina, received_at=presentation.received_at,
-            official_at=presentation.official_at, extracto=data.extracto,
+            channel=channel, oficina=oficina,
+            received_at=presentation.received_at.astimezone(UTC),
+            official_at=presentation.official_at.astimezone(UTC), extracto=data.extracto,
             unidad_origen=data.unidad_origen, unidad_destino=data.unidad_destino,
             expone=data.expone, solicita=data.solicita,
             documentacion_fisica=data.documentacion_fisica, observaciones=data.observaciones,
@@ -140,8 +141,9 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
             distribution_at=presentation.received_at if inbox else None)
         await row.save()
         await Interesado.insert(*personas.to_rows(tenant.id, row.id, interesados))
-        if stored:
-            await Anexo.insert(*(a.row(tenant.id, row.id, i) for i, a in enumerate(stored)))
+        anexo_rows = [a.row(tenant.id, row.id, i) for i, a in enumerate(stored)]
+        if anexo_rows:
+            await Anexo.insert(*anexo_rows)
         await record(tenant.id, "registro.registered", actor=actor,
                      target=numero(year, data.direction, number),
                      detail={"id": row.id, "channel": channel, "oficina": oficina,
@@ -152,7 +154,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                                                asiento_id=row.id)
         if inbox:
             await tasks.announce_distribution.send(tenant.id, asiento_id=row.id, unidad=inbox)
-    return await get(tenant, row.id)
+    return _out(row.to_dict(), interesados, [anexos_module.out(a.to_dict()) for a in anexo_rows])
 
 
 async def row_of(tenant: TenantContext, asiento_id: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from core.audit.log import verify
 from core.audit.tables import AuditEntry
 from core.calendar_app.services import DayIn, add_registro_closure, load_year
 from core.testing import csrf_headers
-from plugins.registro import services
+from plugins.registro import officialtime, services
 from plugins.registro.schemas import InteresadoIn, Persona, Rectificacion, Search
 from plugins.registro.tests.conftest import PDF, solicitud
 
@@ -64,6 +64,7 @@ async def test_official_date_moves_to_the_next_working_day(make_entity):
     for loaded in (False, True):
         if loaded:
             await load_year(2026, community="CL", actor="t")
+            officialtime._calendars.clear()  # as if the cache had expired
         moved = await services.register(soria.tenant, solicitud(), channel="sede", actor="t",
                                          now=saturday)
         # Sun 6 Dec; Mon 7 (Constitución moved in Castilla y León); Tue 8 Inmaculada

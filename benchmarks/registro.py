@@ -1,0 +1,274 @@
+"""Registro under load: asientos/s, latency and justificante lag through the HTTP API.
+
+Run: .venv/bin/python benchmarks/registro.py [--tenants 20] [--clients 32] [--seconds 20]
+     [--web-workers 2] [--job-threads 2]
+
+Real parts only: a fresh PostgreSQL database (``CONCEJO_BENCH_DATABASE_URL``, default
+``postgresql://postgres@127.0.0.1:5432/concejo_bench_registro``, dropped and created), the
+app served by ``concejo serve --workers N`` (uvicorn) on loopback in a subprocess, the jobs
+(justificantes, distribution) run by a ``concejo worker`` subprocess through Redis
+(``CONCEJO_BENCH_BROKER_URL``, default ``redis://127.0.0.1:6379/13``: a database of its own,
+so no other process takes its messages). Every entity's calendar of the current year is
+loaded, as in production. ``--jobs-after`` starts the job worker only once the load is
+over (registration alone, then the justificantes' catch-up); by default it runs alongside.
+
+Concurrent clients post asientos (nine entradas to one salida, each to a unit of the entity,
+so each entrada also queues its distribution news) to random entities for ``--seconds``
+after a two-second warm-up. It prints asientos/s, p50/p95/p99 latency, the time until every
+justificante is issued, and checks that every series is numbered 1..n without gaps or
+duplicates. Goal on a 2-core machine: >= 300 asientos/s sustained, p99 < 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get("CONCEJO_BENCH_DATABASE_URL",
+                              "postgresql://postgres@127.0.0.1:5432/concejo_bench_registro")
+BROKER_URL = os.environ.get("CONCEJO_BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
+PASSWORD = "benchmark-password-not-secret"
+GOAL_RATE, GOAL_P99_MS = 300.0, 200.0
+NIFS = ("12345678Z", "X1234567L", "00000000T", "B42000000")
+
+
+async def fresh_database(url: str) -> None:
+    parsed = urlparse(url)
+    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
+    try:
+        name = parsed.path.lstrip("/")
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def set_up(env: dict[str, str], tenants: int) -> list[tuple[str, str]]:
+    """Migrate, create the entities with units and a loaded calendar, and the user."""
+    os.environ.update(env)
+    from core.calendar_app.services import load_year
+    from core.demo import synthetic_nif
+    from core.identity.services import ensure_user, grant_role
+    from core.kernel import boot
+    from core.settings import load_settings
+    from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin
+    from core.tenancy.tables import TenantKind
+
+    kernel = boot(load_settings())
+    await kernel.start()
+    user = await ensure_user("bench@registro.test", "Benchmark", PASSWORD)
+    created = []
+    for n in range(tenants):
+        tenant = await add_tenant(NewTenant(
+            slug=f"bench-{n}", kind=TenantKind.ayuntamiento, name=f"Entidad {n} (bench)",
+            dir3=f"Z{n:08d}", nif=synthetic_nif(f"P98{n:05d}"), community="CL", demo=True),
+            actor="bench")
+        await set_plugin(tenant, "registro", True, actor="bench")
+        await add_unit(tenant.id, f"O{n:08d}", "Oficina de registro", is_office=True)
+        await add_unit(tenant.id, f"A{n:08d}", "Urbanismo")
+        await grant_role(user, tenant.id, "registro")
+        created.append((tenant.slug, f"A{n:08d}"))
+    await load_year(datetime.now(UTC).year, community="CL", actor="bench")
+    await kernel.stop()
+    return created
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "core.cli", *args], cwd=ROOT, env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+async def wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient(base_url=base) as http:
+        for _ in range(300):
+            if server.poll() is not None:
+                raise SystemExit("the server died while starting; see its log")
+            try:
+                if (await http.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit("the server did not become healthy")
+
+
+async def session(base: str) -> httpx.AsyncClient:
+    http = httpx.AsyncClient(base_url=base, timeout=30,
+                             limits=httpx.Limits(max_connections=64))
+    await http.get("/login")
+    response = await http.post("/login", data={"email": "bench@registro.test",
+                                               "password": PASSWORD},
+                               headers={"x-csrftoken": http.cookies["csrftoken"]})
+    if response.status_code not in (302, 303):
+        raise SystemExit(f"login failed: {response.status_code} {response.text[:200]}")
+    http.headers["x-csrftoken"] = http.cookies["csrftoken"]
+    return http
+
+
+def body(n: int, unit: str) -> dict:
+    salida = n % 10 == 9
+    return {"direction": "salida" if salida else "entrada",
+            "extracto": f"Solicitud de prueba de carga número {n}",
+            "interesados": [{"document": NIFS[n % len(NIFS)], "name": "Ana",
+                             "first_surname": "García"}],
+            "unidad_origen" if salida else "unidad_destino": unit}
+
+
+async def load(clients: list[httpx.AsyncClient], entities: list[tuple[str, str]],
+               concurrency: int, warmup: float, seconds: float
+               ) -> tuple[list[float], int, int, float]:
+    """Post asientos until the time is up; latencies (ms) of the measured window."""
+    latencies: list[float] = []
+    counter = iter(range(10**9))
+    errors = 0
+    started = time.perf_counter()
+    measure_from, stop_at = started + warmup, started + warmup + seconds
+    measured = 0
+
+    async def worker(index: int) -> None:
+        nonlocal errors, measured
+        http = clients[index % len(clients)]
+        while (now := time.perf_counter()) < stop_at:
+            slug, unit = random.choice(entities)
+            t0 = time.perf_counter()
+            response = await http.post(f"/api/v1/{slug}/registro/asientos",
+                                       json=body(next(counter), unit))
+            elapsed = time.perf_counter() - t0
+            if response.status_code != 201:
+                errors += 1
+                if errors <= 3:
+                    print(f"  error {response.status_code}: {response.text[:300]}")
+            elif now >= measure_from:
+                latencies.append(elapsed * 1000)
+                measured += 1
+
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    return latencies, measured, errors, time.perf_counter() - measure_from
+
+
+async def justificantes_done(url: str, since: float) -> tuple[float, int]:
+    """Wait until every entrada has its justificante; seconds waited and how many."""
+    connection = await asyncpg.connect(url)
+    try:
+        while True:
+            missing = await connection.fetchval(
+                "SELECT count(*) FROM registro_asiento WHERE direction = 'entrada' "
+                "AND justificante_sha256 = ''")
+            if missing == 0:
+                total = await connection.fetchval(
+                    "SELECT count(*) FROM registro_asiento WHERE direction = 'entrada'")
+                return time.perf_counter() - since, total
+            if time.perf_counter() - since > 1800:
+                raise SystemExit(f"{missing} justificantes still missing after 30 minutes")
+            await asyncio.sleep(0.5)
+    finally:
+        await connection.close()
+
+
+async def numbering_problems(url: str) -> list[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch(
+            "SELECT tenant, year, direction, count(*) AS n, count(DISTINCT number) AS d, "
+            "min(number) AS lo, max(number) AS hi FROM registro_asiento "
+            "GROUP BY tenant, year, direction")
+    finally:
+        await connection.close()
+    return [f"tenant {r['tenant']} {r['year']} {r['direction']}: {r['n']} asientos, "
+            f"{r['d']} distinct numbers, {r['lo']}..{r['hi']}"
+            for r in rows if not (r["n"] == r["d"] == r["hi"] and r["lo"] == 1)]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tenants", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=32, help="concurrent requests")
+    parser.add_argument("--sessions", type=int, default=4, help="logged-in sessions")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--job-threads", type=int, default=2)
+    parser.add_argument("--jobs-after", action="store_true",
+                        help="start the job worker when the load is over")
+    args = parser.parse_args()
+
+    await fresh_database(DATABASE_URL)
+    data_dir = Path(tempfile.mkdtemp(prefix="concejo-bench-"))
+    port = free_port()
+    env = {**os.environ, "CONCEJO_DATABASE_URL": DATABASE_URL, "CONCEJO_BROKER_URL": BROKER_URL,
+           "CONCEJO_DATA_DIR": str(data_dir), "CONCEJO_SECRET_KEY": "bench-secret-key",
+           "CONCEJO_BASE_URL": f"http://127.0.0.1:{port}", "CONCEJO_LOG_LEVEL": "WARNING",
+           "PYTHONPATH": str(ROOT)}
+    entities = await set_up(env, args.tenants)
+    print(f"{args.tenants} entities on {DATABASE_URL}; data in {data_dir}")
+    server = start(["serve", "--no-migrate", "--port", str(port), "--workers",
+                    str(args.web_workers)], env, data_dir / "serve.log")
+    worker_args = ["worker", "--threads", str(args.job_threads), "--no-scheduler", "--every",
+                   "1"]
+    jobs = None if args.jobs_after else start(worker_args, env, data_dir / "worker.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_healthy(base, server)
+        clients = [await session(base) for _ in range(args.sessions)]
+        latencies, done, errors, window = await load(clients, entities, args.clients, 2.0,
+                                                     args.seconds)
+        load_end = time.perf_counter()
+        for http in clients:
+            await http.aclose()
+        rate = done / window
+        p50, p95, p99 = (percentile(latencies, q) for q in (0.50, 0.95, 0.99))
+        print(f"web processes {args.web_workers}, job threads {args.job_threads}, "
+              f"{args.clients} concurrent clients, {window:.1f} s measured")
+        print(f"asientos/s: {rate:.0f} (goal {GOAL_RATE:.0f}: {rate / GOAL_RATE:.2f}x), "
+              f"{done} registered, {errors} errors")
+        print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f} "
+              f"(goal p99 < {GOAL_P99_MS:.0f}: {GOAL_P99_MS / p99:.2f}x), "
+              f"mean {statistics.fmean(latencies):.0f}")
+        if jobs is None:
+            jobs = start(worker_args, env, data_dir / "worker.log")
+        waited, total = await justificantes_done(DATABASE_URL, load_end)
+        print(f"justificantes: all {total} issued {waited:.1f} s after the load ended "
+              f"({total / (waited + window + 2):.0f}/s over the whole run)")
+        problems = await numbering_problems(DATABASE_URL)
+        print("numbering: gapless and unique in every series" if not problems
+              else "numbering PROBLEMS:\n  " + "\n  ".join(problems))
+    finally:
+        processes = [p for p in (server, jobs) if p is not None]
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
