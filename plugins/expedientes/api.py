@@ -10,11 +10,9 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core import kernel as _kernel
-from core.documents.blobs import BlobTooLarge
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
-from core.documents.services import TooLarge
-from core.documents.uploads import body_chunks
+from core.documents.uploads import body_chunks, read_limited
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
     asientos,
@@ -94,16 +92,6 @@ def download(content: bytes, mime: str, filename: str) -> Response:
     return Response(content, media_type=mime, headers={
         "content-disposition": f'attachment; filename="{safe}"',
         "x-content-type-options": "nosniff"})
-
-
-async def read_body(request: Request, max_bytes: int) -> bytes:
-    """The whole request body, refused (413) past ``max_bytes`` without reading further."""
-    body = bytearray()
-    async for chunk in body_chunks(request, max_bytes):
-        body += chunk
-        if len(body) > max_bytes:
-            raise TooLarge(BlobTooLarge(max_bytes).args[0])
-    return bytes(body)
 
 
 def filters_of(request: Request) -> Busqueda:
@@ -204,7 +192,7 @@ class ApiController(Controller):
         tenant = tenant_of(request)
         limit = settings_of(tenant).max_import_mb * 2**20
         return await recepcion.receive(
-            tenant, await read_body(request, limit), max_bytes=limit,
+            tenant, await read_limited(body_chunks(request, limit), limit), max_bytes=limit,
             subject=convert({"subject": subject}, Recepcion).subject,
             actor=actor_of(request).audit_name)
 

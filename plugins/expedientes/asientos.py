@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 from core import kernel as _kernel
 from core.calendar import MADRID
@@ -25,13 +27,21 @@ from core.documents import services as documents
 from core.documents.eni import Origen, TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.errors import DomainError
+from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from plugins.expedientes import catalogo, documentos, history, services
-from plugins.expedientes.schemas import ExpedienteIn, ExpedienteOut, InteresadoIn, PersonaIn
+from plugins.expedientes.schemas import (
+    ExpedienteIn,
+    ExpedienteOut,
+    InteresadoIn,
+    PersonaIn,
+    ProcedimientoOut,
+)
 from plugins.registro import distribution as registro_distribution
 from plugins.registro import justificante as registro_justificante
 from plugins.registro import services as registro
-from plugins.registro.schemas import AsientoOut
+from plugins.registro.schemas import AnexoIn, AsientoIn, AsientoOut, AsientoSummary, Persona
+from plugins.registro.schemas import InteresadoIn as RegistroInteresado
 
 SYSTEM = "sistema"
 _NIF_TYPES = ("N", "C", "E", "")  # SICRES: NIF, CIF, NIE (or not said)
@@ -100,16 +110,23 @@ async def _copy(tenant: TenantContext, expediente_id: int, asiento: AsientoOut, 
                                  anexo.filename, anexo.mime, title, actor=actor,
                                  tipo=_tipo(anexo.tipo_documento), origen=origen)
         await documentos.link(tenant, expediente_id, document, "registro", actor=actor)
-    if asiento.justificante_ready:
-        try:  # a justificante the registro issued as a document of the entity
-            justificante = await documents.find_by_csv(tenant, asiento.justificante_csv)
-        except documents.DocumentNotFound:  # one the registro keeps as a file of its own
-            filename, pdf = await registro_justificante.download(tenant, asiento.id)
-            justificante = await _stored(
-                tenant, pdf, filename, "application/pdf",
-                f"Justificante de registro {asiento.numero}", actor=actor,
-                tipo=TipoDocumental.ACUSE_RECIBO, origen=Origen.ADMINISTRACION)
-        await documentos.link(tenant, expediente_id, justificante, "registro", actor=actor)
+    if asiento.channel != "sir":  # through SIR the administration of origin gave it
+        await documentos.link(tenant, expediente_id, await _justificante(tenant, asiento),
+                              "registro", actor=actor)
+
+
+async def _justificante(tenant: TenantContext, asiento: AsientoOut) -> DocumentOut:
+    """The entrada's justificante as a document of the entity. The registro issues it in a
+    job that may not have run yet: issuing is idempotent, so ask for it here."""
+    await registro_justificante.issue(tenant, asiento.id)
+    asiento = await registro.get(tenant, asiento.id)
+    try:  # a justificante the registro issued as a document of the entity
+        return await documents.find_by_csv(tenant, asiento.justificante_csv)
+    except documents.DocumentNotFound:  # one the registro keeps as a file of its own
+        filename, pdf = await registro_justificante.download(tenant, asiento.id)
+        return await _stored(tenant, pdf, filename, "application/pdf",
+                             f"Justificante de registro {asiento.numero}", actor=SYSTEM,
+                             tipo=TipoDocumental.ACUSE_RECIBO, origen=Origen.ADMINISTRACION)
 
 
 async def _stored(tenant: TenantContext, content: bytes, filename: str, mime: str,
@@ -156,12 +173,60 @@ async def attach(tenant: TenantContext, expediente_id: int, asiento_id: int, *,
     return await services.get(tenant, expediente_id)
 
 
-async def _procedure_for(tenant: TenantContext, codigo_asunto: str) -> int | None:
-    wanted = codigo_asunto.strip().lower()
+def codigo_asunto(procedimiento: ProcedimientoOut) -> str:
+    """What an entrada for the procedure carries as SICRES Codigo_Asunto (16 characters)."""
+    return procedimiento.sia_code[:16]
+
+
+async def _procedure_for(tenant: TenantContext, asunto: str) -> int | None:
+    wanted = asunto.strip().lower()
     for procedimiento in await catalogo.list_all(tenant, active_only=True):
-        if wanted in (procedimiento.code.lower(), procedimiento.sia_code.lower()):
+        if wanted in (procedimiento.code[:16].lower(), codigo_asunto(procedimiento).lower()):
             return procedimiento.id
     return None
+
+
+class Solicitud(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What a citizen writes in the sede to start a procedure."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+    first_surname: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+    second_surname: Annotated[str, msgspec.Meta(max_length=30)] = ""
+    asunto: Annotated[str, msgspec.Meta(min_length=3, max_length=200)]
+    expone: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    solicita: Annotated[str, msgspec.Meta(min_length=3, max_length=4000)]
+
+
+def _presenters(actor: Actor, data: Solicitud) -> list[RegistroInteresado]:
+    """The citizen as interesado, or as representative of whom they act for."""
+    person = {"document": actor.nif, "name": data.name, "first_surname": data.first_surname,
+              "second_surname": data.second_surname}
+    if not actor.acting_for or actor.acting_for == actor.nif:
+        return [RegistroInteresado(**person)]
+    represented = actor.acting_for_name or actor.acting_for
+    return [RegistroInteresado(document=actor.acting_for, business_name=represented[:80],
+                               representante=Persona(**person))]
+
+
+async def present(tenant: TenantContext, actor: Actor, procedimiento_id: int,
+                  data: Solicitud, anexos: list[AnexoIn]) -> AsientoOut:
+    """A citizen's solicitud in the sede: an entrada of the registro (channel sede) for the
+    procedure's unit; its distribution opens the expediente (``on_distributed``)."""
+    if actor.kind != "citizen" or not actor.nif:
+        raise InvalidAsiento("Identifíquese para presentar una solicitud")
+    if not tenant.is_enabled("registro"):
+        raise InvalidAsiento("La entidad no recibe solicitudes en su sede")
+    procedimiento = await catalogo.get(tenant, procedimiento_id)
+    if not procedimiento.active:
+        raise InvalidAsiento("El procedimiento no admite solicitudes")
+    destino = procedimiento.unit_dir3 if procedimiento.unit_dir3 in await registro.units_of(
+        tenant) else ""
+    entrada = AsientoIn(
+        extracto=f"{procedimiento.name}: {data.asunto}"[:240],
+        interesados=_presenters(actor, data), unidad_destino=destino, expone=data.expone,
+        solicita=data.solicita, codigo_asunto=codigo_asunto(procedimiento), anexos=anexos)
+    return await registro.register(tenant, entrada, channel="sede", actor=actor.audit_name,
+                                   presenter=actor.nif)
 
 
 async def on_distributed(tenant: TenantContext, asiento: AsientoOut, unidad: str) -> None:
@@ -175,3 +240,14 @@ async def on_distributed(tenant: TenantContext, asiento: AsientoOut, unidad: str
             procedimiento_id := await _procedure_for(tenant, asiento.codigo_asunto)):
         await open_from(tenant, asiento.id, procedimiento_id, actor=SYSTEM, user_id=None,
                         unit_dir3=unidad)
+
+
+async def inbox(tenant: TenantContext, user_id: int) -> list[AsientoSummary]:
+    """Entradas waiting in the inboxes of the units the user works in."""
+    if not tenant.is_enabled("registro"):
+        return []
+    entradas: list[AsientoSummary] = []
+    for unit in await services.units_of_user(tenant, user_id):
+        entradas += await registro_distribution.inbox(tenant, unit,
+                                                      states=("distribuido", "aceptado"))
+    return entradas

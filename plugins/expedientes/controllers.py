@@ -1,21 +1,59 @@
-"""Staff pages of expedientes: ``/<tenant>/expedientes/…`` (server-rendered forms)."""
+"""Pages of expedientes: staff ``/<tenant>/expedientes/…`` and the sede's solicitud
+``/sede/<tenant>/expedientes/…`` (server-rendered forms)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
+
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import Body, FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from core import kernel as _kernel
+from core.documents.eni import TipoDocumental
+from core.documents.uploads import read_limited, stream_form
+from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
-from plugins.expedientes import catalogo, history, permissions, services
-from plugins.expedientes.api import PROCEDIMIENTOS, TRAMITAR, VIEW, convert, filters_of
+from plugins.expedientes import (
+    asientos,
+    catalogo,
+    documentos,
+    history,
+    indice,
+    permissions,
+    recepcion,
+    remision,
+    resoluciones,
+    services,
+)
+from plugins.expedientes.api import (
+    CERRAR,
+    IMPORTAR,
+    PROCEDIMIENTOS,
+    RESOLVER,
+    TRAMITAR,
+    VIEW,
+    Recepcion,
+    convert,
+    download,
+    filters_of,
+)
 from plugins.expedientes.schemas import (
+    EnvioFirma,
     ExpedienteIn,
     InteresadoIn,
     RelacionIn,
+    ResolucionIn,
     TareaIn,
 )
+from plugins.expedientes.settings import settings_of
+from plugins.registro.schemas import AnexoIn
 
 
 class PersonaForm(msgspec.Struct, kw_only=True):
@@ -52,6 +90,20 @@ class RelacionForm(msgspec.Struct, kw_only=True):
     note: str = ""
 
 
+class PlantillaForm(msgspec.Struct, kw_only=True):
+    plantilla_id: int
+
+
+class ResolucionForm(msgspec.Struct, kw_only=True):
+    plantilla_id: str = ""
+    title: str = ""
+    body: str = ""
+
+
+class AsientoForm(msgspec.Struct, kw_only=True):
+    procedimiento_id: int
+
+
 def _back(request: Request, expediente_id: int) -> Redirect:
     return Redirect(f"/{tenant_of(request).slug}/expedientes/{expediente_id}")
 
@@ -65,9 +117,21 @@ class StaffController(Controller):
     @get("/", name="expedientes:bandeja", opt=VIEW)
     async def bandeja(self, request: Request) -> Template:
         tenant, actor = tenant_of(request), actor_of(request)
+        user_id = actor.user_id or 0
         return await page(request, "expedientes/bandeja.html",
-                          tareas=await services.my_tasks(tenant, actor.user_id or 0),
-                          expedientes=await services.of_unit(tenant, actor.user_id or 0))
+                          tareas=await services.my_tasks(tenant, user_id),
+                          expedientes=await services.of_unit(tenant, user_id),
+                          entradas=await asientos.inbox(tenant, user_id),
+                          procedimientos=await catalogo.list_all(tenant, active_only=True))
+
+    @post("/registro/{asiento_id:int}/expediente", opt=TRAMITAR)
+    async def open_from_asiento(self, request: Request, asiento_id: FromPath[int],
+                                data: URLEncodedBody[AsientoForm]) -> Redirect:
+        actor = actor_of(request)
+        opened = await asientos.open_from(tenant_of(request), asiento_id,
+                                          data.procedimiento_id, actor=actor.audit_name,
+                                          user_id=actor.user_id)
+        return _back(request, opened.id)
 
     @get("/buscar", name="expedientes:buscar", opt=VIEW)
     async def buscar(self, request: Request) -> Template:
@@ -106,15 +170,103 @@ class StaffController(Controller):
         await catalogo.adopt_model(tenant, model_id, actor=actor_of(request).audit_name)
         return Redirect(f"/{tenant.slug}/expedientes/procedimientos")
 
+    @get("/libro", name="expedientes:libro", opt=VIEW)
+    async def libro(self, request: Request, year: FromQuery[int | None] = None) -> Template:
+        year = year or date.today().year
+        return await page(request, "expedientes/libro.html", year=year,
+                          entries=await resoluciones.libro(tenant_of(request), year))
+
+    @post("/libro/{year:int}/pdf", opt=RESOLVER)
+    async def libro_pdf(self, request: Request, year: FromPath[int]) -> Response:
+        pdf = await resoluciones.export_libro(tenant_of(request), year,
+                                              actor=actor_of(request).audit_name)
+        return download(pdf, "application/pdf", f"libro-resoluciones-{year}.pdf")
+
+    @get("/importar", name="expedientes:importar", opt=IMPORTAR)
+    async def import_form(self, request: Request) -> Template:
+        return await page(request, "expedientes/importar.html")
+
+    @post("/importar", opt=IMPORTAR, request_max_body_size=None)
+    async def receive(self, request: Request) -> Redirect:
+        tenant = tenant_of(request)
+        limit = settings_of(tenant).max_import_mb * 2**20
+        fields, file = await stream_form(request, "paquete", limit)
+        received = await recepcion.receive(
+            tenant, await read_limited(file.chunks, limit), max_bytes=limit,
+            subject=convert({"subject": fields.get("subject", "").strip()}, Recepcion).subject,
+            actor=actor_of(request).audit_name)
+        return _back(request, received.id)
+
     @get("/{expediente_id:int}", name="expedientes:detalle", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> Template:
-        tenant = tenant_of(request)
+        tenant, actor = tenant_of(request), actor_of(request)
         expediente = await services.get(tenant, expediente_id)
+        procedimiento = (await catalogo.get(tenant, expediente.procedimiento_id)
+                         if expediente.procedimiento_id else None)
         return await page(request, "expedientes/detalle.html", expediente=expediente,
                           actividad=await history.timeline(tenant, expediente_id),
-                          staff=await services.staff(tenant),
-                          can_edit=actor_of(request).can(permissions.TRAMITAR.name)
+                          documentos=await documentos.list_documents(tenant, expediente_id),
+                          resoluciones=await resoluciones.of_expediente(tenant, expediente_id),
+                          plantillas=procedimiento.plantillas if procedimiento else [],
+                          tipos=list(TipoDocumental), staff=await services.staff(tenant),
+                          can_edit=actor.can(permissions.TRAMITAR.name)
                           and expediente.state == "E01")
+
+    @get("/{expediente_id:int}/documentos/{document_id:int}", opt=VIEW)
+    async def document(self, request: Request, expediente_id: FromPath[int],
+                       document_id: FromPath[int]) -> Response:
+        document, data = await documentos.content(tenant_of(request), expediente_id,
+                                                  document_id)
+        return download(data, document.mime, document.filename)
+
+    @post("/{expediente_id:int}/documentos", opt=TRAMITAR, request_max_body_size=None)
+    async def upload(self, request: Request, expediente_id: FromPath[int]) -> Redirect:
+        fields, file = await stream_form(request, "fichero",
+                                         _kernel.current().settings.upload_max_bytes)
+        await documentos.upload(
+            tenant_of(request), expediente_id, chunks=file.chunks, filename=file.filename,
+            declared_mime=file.content_type, title=fields.get("title", ""),
+            tipo_documental=fields.get("tipo_documental") or TipoDocumental.OTROS,
+            actor=actor_of(request).audit_name)
+        return _back(request, expediente_id)
+
+    @post("/{expediente_id:int}/documentos/plantilla", opt=TRAMITAR)
+    async def generate(self, request: Request, expediente_id: FromPath[int],
+                       data: URLEncodedBody[PlantillaForm]) -> Redirect:
+        await documentos.generate(tenant_of(request), expediente_id, data.plantilla_id,
+                                  actor=actor_of(request).audit_name)
+        return _back(request, expediente_id)
+
+    @post("/{expediente_id:int}/resoluciones", opt=RESOLVER)
+    async def draft(self, request: Request, expediente_id: FromPath[int],
+                    data: URLEncodedBody[ResolucionForm]) -> Redirect:
+        fields = {"plantilla_id": int(data.plantilla_id) if data.plantilla_id.isdigit()
+                  else None, "title": data.title.strip() or None,
+                  "body": data.body.strip() or None}
+        await resoluciones.draft(tenant_of(request), expediente_id,
+                                 convert(fields, ResolucionIn),
+                                 actor=actor_of(request).audit_name)
+        return _back(request, expediente_id)
+
+    @post("/resoluciones/{resolucion_id:int}/firma", opt=RESOLVER)
+    async def send(self, request: Request, resolucion_id: FromPath[int]) -> Redirect:
+        sent = await resoluciones.send_to_sign(tenant_of(request), resolucion_id, EnvioFirma(),
+                                               actor=actor_of(request).audit_name)
+        return _back(request, sent.expediente_id)
+
+    @post("/{expediente_id:int}/cierre", opt=CERRAR)
+    async def close(self, request: Request, expediente_id: FromPath[int]) -> Redirect:
+        await indice.close(tenant_of(request), expediente_id,
+                           actor=actor_of(request).audit_name)
+        return _back(request, expediente_id)
+
+    @post("/{expediente_id:int}/remision", opt=CERRAR)
+    async def remit(self, request: Request, expediente_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        expediente = await services.get(tenant, expediente_id)
+        package = await remision.export_zip(tenant, expediente_id,
+                                            actor=actor_of(request).audit_name)
+        return download(package, "application/zip", f"{expediente.identificador}.zip")
 
     @post("/{expediente_id:int}/interesados", opt=TRAMITAR)
     async def add_interesado(self, request: Request, expediente_id: FromPath[int],
@@ -158,3 +310,63 @@ class StaffController(Controller):
                                       RelacionIn),
                               actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
+
+
+@dataclass
+class SolicitudForm:
+    """The sede form: the citizen's name as the registro records it, the request and up to
+    five documents (the SIR limit)."""
+
+    name: str
+    first_surname: str
+    asunto: str
+    solicita: str
+    second_surname: str = ""
+    expone: str = ""
+    anexos: list[UploadFile] = field(default_factory=list)
+
+
+class SedeController(Controller):
+    """``/sede/<tenant>/expedientes/``: the entity's procedures and their online solicitud."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="expedientes:sede")
+    async def procedimientos(self, request: Request) -> Template:
+        return await page(request, "expedientes/sede_procedimientos.html",
+                          procedimientos=await catalogo.list_all(tenant_of(request),
+                                                                 active_only=True))
+
+    @get("/{procedimiento_id:int}/solicitud", name="expedientes:sede-solicitud")
+    async def form(self, request: Request, procedimiento_id: FromPath[int]) -> Template:
+        actor = _citizen(request)
+        procedimiento = await catalogo.get(tenant_of(request), procedimiento_id)
+        name, _, surnames = actor.name.partition(" ")
+        first, _, second = surnames.partition(" ")
+        return await page(request, "expedientes/sede_solicitud.html",
+                          procedimiento=procedimiento, name=name, first_surname=first,
+                          second_surname=second)
+
+    @post("/{procedimiento_id:int}/solicitud")
+    async def present(self, request: Request, procedimiento_id: FromPath[int],
+                      data: Annotated[SolicitudForm, Body(
+                          media_type=RequestEncodingType.MULTI_PART)]) -> Template:
+        tenant, actor = tenant_of(request), _citizen(request)
+        solicitud = convert({k: getattr(data, k).strip() for k in (
+            "name", "first_surname", "second_surname", "asunto", "expone", "solicita")},
+            asientos.Solicitud)
+        anexos = [{"filename": f.filename[-80:], "content": await f.read(),
+                   "mime": f.content_type or ""} for f in data.anexos if f.filename]
+        asiento = await asientos.present(tenant, actor, procedimiento_id, solicitud,
+                                         convert(anexos, list[AnexoIn]))
+        return await page(request, "expedientes/sede_presentada.html", status_code=201,
+                          asiento=asiento)
+
+
+def _citizen(request: Request) -> Actor:
+    """The identified citizen (401 sends others to identify themselves)."""
+    actor = actor_of(request)
+    if actor.kind != "citizen":
+        raise NotAuthorizedException("Identify yourself to present a solicitud")
+    return actor

@@ -5,8 +5,9 @@ from typing import Any
 from core.plugins import PluginManifest, hookimpl
 from core.signing.schemas import SignatureFlowCompleted, SignatureFlowRejected
 from core.web.carpeta import CarpetaItem, CarpetaSection
+from core.web.i18n import N_
 from core.web.i18n import gettext as _
-from core.web.pages import MenuItem, Widget
+from core.web.pages import MenuItem, SedeProcedure, Widget
 from plugins.expedientes import (
     api,
     asientos,
@@ -19,6 +20,9 @@ from plugins.expedientes import (
 from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada
 from plugins.expedientes.settings import Settings
 
+STATE_LABELS = {"E01": N_("Abierto"), "E02": N_("Cerrado"),
+                "E03": N_("Índice para remisión cerrado")}
+
 MANIFEST = PluginManifest(
     name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
     description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.")
@@ -27,6 +31,7 @@ MANIFEST = PluginManifest(
 @hookimpl
 def register_routes(register: Any) -> None:
     register(controllers.StaffController, face="staff")
+    register(controllers.SedeController, face="sede")
     register(api.ApiController, face="api")
 
 
@@ -46,6 +51,18 @@ async def on_event(event: Any, tenant: Any) -> None:
         await resoluciones.on_flow_completed(tenant, event)
     elif isinstance(event, SignatureFlowRejected):
         await resoluciones.on_flow_rejected(tenant, event)
+
+
+@hookimpl
+def register_sede_procedures(register: Any) -> None:
+    register(SedeProcedure(
+        plugin="expedientes", code="expedientes-solicitud",
+        name=N_("Solicitudes en los procedimientos de la entidad"),
+        description=N_("Inicie en línea un procedimiento del catálogo de la entidad: la "
+                       "solicitud queda registrada y abre su expediente."),
+        category=N_("Administración general"),
+        who_may_apply=N_("Cualquier persona interesada, identificada en la sede"),
+        form_path="expedientes/"))
 
 
 @hookimpl
@@ -80,6 +97,6 @@ async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[Carpet
         key="expedientes", title=_("Mis expedientes"), order=20,
         empty=_("No es interesado en ningún expediente de la entidad."),
         items=tuple(CarpetaItem(title=f"{e.code} · {e.subject}", when=e.opened_at,
-                                state=_(e.state_label),
+                                state=_(STATE_LABELS[e.state]),
                                 detail=_("Procedimiento: %(name)s") % {"name": e.procedimiento})
                     for e in expedientes))]

@@ -231,8 +231,7 @@ class ExpedienteCiudadano(msgspec.Struct, kw_only=True):
     code: str
     subject: str
     procedimiento: str
-    state: str
-    state_label: str
+    state: str  # E01 | E02 | E03
     opened_at: datetime
     due_date: date | None
     role: str  # interesado | representante

@@ -48,8 +48,6 @@ from plugins.expedientes.tables import (
     Tarea,
 )
 
-STATE_LABELS = {"E01": "Abierto", "E02": "Cerrado", "E03": "Índice para remisión cerrado"}
-
 
 class ExpedienteNotFound(NotFoundError):
     """No such expediente (or task) in this tenant."""
@@ -320,10 +318,15 @@ async def search(tenant: TenantContext, filters: Busqueda) -> list[ExpedienteSum
     return await _summaries(where, filters.limit, filters.offset)
 
 
+async def units_of_user(tenant: TenantContext, user_id: int) -> list[str]:
+    """The units (DIR3) a staff member works in."""
+    return [r["unit_dir3"] for r in await Adscripcion.select(Adscripcion.unit_dir3).where(
+        (Adscripcion.tenant == tenant.id) & (Adscripcion.user == user_id))]
+
+
 async def of_unit(tenant: TenantContext, user_id: int) -> list[ExpedienteSummary]:
     """Open expedientes of the units the user works in, and those they are responsible for."""
-    units = [r["unit_dir3"] for r in await Adscripcion.select(Adscripcion.unit_dir3).where(
-        (Adscripcion.tenant == tenant.id) & (Adscripcion.user == user_id))]
+    units = await units_of_user(tenant, user_id)
     responsible = Responsable.select(Responsable.expediente).where(
         (Responsable.tenant == tenant.id) & (Responsable.user == user_id))
     mine = Expediente.id.is_in(responsible)
@@ -361,7 +364,7 @@ async def of_citizen(tenant: TenantContext, nif: str) -> list[ExpedienteCiudadan
         seen.add(code)
         result.append(ExpedienteCiudadano(
             code=code, subject=r["subject"], procedimiento=r["procedimiento"] or "",
-            state=r["state"], state_label=STATE_LABELS[r["state"]], opened_at=r["opened_at"],
+            state=r["state"], opened_at=r["opened_at"],
             due_date=r["due_date"], role=r["role"]))
     return result
 
