@@ -8,6 +8,7 @@ official time of the sede (Europe/Madrid), whatever zone they carry.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from babel import Locale
@@ -19,20 +20,27 @@ from core.calendar import MADRID
 from core.web.i18n import current_language
 
 
+@functools.cache
+def _locale(lang: str) -> Locale:
+    """The Babel locale of a language, parsed once (parsing costs more than formatting)."""
+    return Locale.parse(lang)
+
+
 def format_date(day: dt.date | None, style: str = "long") -> str:
     if day is None:
         return ""
-    return _format_date(day, format=style, locale=current_language())
+    return _format_date(day, format=style, locale=_locale(current_language()))
 
 
 def format_datetime(moment: dt.datetime | None, style: str = "long") -> str:
     if moment is None:
         return ""
-    return _format_datetime(moment, format=style, tzinfo=MADRID, locale=current_language())
+    return _format_datetime(moment, format=style, tzinfo=MADRID,
+                            locale=_locale(current_language()))
 
 
 def format_number(value: int | float | Decimal | None) -> str:
-    return "" if value is None else _format_decimal(value, locale=current_language())
+    return "" if value is None else _format_decimal(value, locale=_locale(current_language()))
 
 
 def language_name(code: str) -> str:
