@@ -214,8 +214,12 @@ def _set_plugin(args: argparse.Namespace, kernel: Kernel, enabled: bool) -> int:
 
 def cmd_demo(args: argparse.Namespace, kernel: Kernel) -> int:
     from core.demo import load_demo
+    from core.signing.devsetup import demo_signing
 
-    for line in asyncio.run(_with_db(kernel, load_demo)):
+    async def body() -> list[str]:
+        return [*await load_demo(), *await demo_signing()]
+
+    for line in asyncio.run(_with_db(kernel, body)):
         print(line)
     base = kernel.settings.base_url
     print(f"Log in at {base}/login ; console at {base}/diputacion/ ; a sede: {base}/sede/soria/")

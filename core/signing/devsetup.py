@@ -106,3 +106,23 @@ async def _install(tenant: TenantContext, pki: DevPki, pkcs12: Path, cert_pem: P
     await install_pkcs12(tenant, pkcs12=await asyncio.to_thread(pkcs12.read_bytes),
                          password=pki.password, actor=ACTOR, purpose=purpose, user_id=user_id)
     return True
+
+
+async def demo_signing() -> list[str]:
+    """What ``concejo demo`` adds for the demo entities: certificates for their members
+    (seals came with ``on_demo_loaded``) and each one's demo document, with the address
+    where the sede verifies it. Other entities of the deployment are left alone."""
+    from core.demo import ENTITIES
+    from core.documents.demo import demo_document
+    from core.documents.services import verify_url
+
+    slugs = [entity.slug for entity in ENTITIES]
+    report = await provision_dev_pki(slugs)
+    lines = [f"Development PKI in {report.directory} (not for production): "
+             f"{len(report.seals)} new seals, {len(report.people)} new personal certificates.",
+             "Demo documents, sealed, with the CSV the sede verifies:"]
+    for slug in slugs:
+        tenant = await tenant_by_slug(slug)
+        document = await demo_document(tenant)
+        lines.append(f"  {tenant.slug:28} {document.csv}  {verify_url(tenant, document.csv)}")
+    return lines

@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from core.cli import Command
+from core.documents.demo import demo_document
 from core.plugins import hookimpl
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem
@@ -50,6 +51,12 @@ def register_event_types(register: Any) -> None:
 @hookimpl
 def register_commands(register: Any) -> None:
     register(Command(name="pki", help="signing certificates", configure=_configure, run=_run))
+
+
+@hookimpl(tryfirst=True)  # before the plugins' examples, which may issue sealed documents
+async def on_demo_loaded(tenant: Any) -> None:
+    await provision_dev_pki([tenant.slug])
+    await demo_document(tenant)
 
 
 @hookimpl

@@ -99,6 +99,8 @@ class SigningServices:
             return signer
 
     def forget(self, credential_id: int) -> None:
-        """Drop a kept backend (its credential was replaced)."""
+        """Drop a kept backend (its credential was replaced), closing its token session."""
         with self._lock:
-            self._opened.pop(credential_id, None)
+            signer = self._opened.pop(credential_id, None)
+        if hasattr(signer, "close"):
+            signer.close()

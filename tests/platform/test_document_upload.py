@@ -8,26 +8,9 @@ import json
 
 import pytest
 
-from core import kernel as _kernel
 from core.signing.samples import sample_pdf
 from core.testing import csrf_headers
-from tests.platform.platform_tools import stored_blobs
-
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")
-
-
-def limit() -> int:
-    return _kernel.current().settings.upload_max_bytes
-
-
-async def api_upload(client, tenant, content, *, filename="informe.pdf",
-                     mime="application/pdf", title="Informe técnico"):
-    return await client.post(
-        f"/api/v1/{tenant.slug}/documentos/",
-        params={"filename": filename, "title": title, "tipo_documental": "TD13"},
-        content=content, headers={**await csrf_headers(client), "content-type": mime})
+from tests.platform.platform_tools import PNG, api_upload, limit, stored_blobs
 
 
 async def test_api_upload_stores_the_content_and_reads_it_back(client, make_tenant, login):

@@ -1,0 +1,32 @@
+"""``concejo demo`` signs out of the box: a sealed, CSV-stamped document the sede verifies."""
+
+from __future__ import annotations
+
+import re
+
+from core.signing.devsetup import demo_signing
+
+HTML = {"accept": "text/html"}
+
+
+async def test_the_demo_issues_a_document_that_the_sede_verifies(concejo_cli, own_client,
+                                                                  pdfsig):
+    result = await concejo_cli("demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Development PKI in" in result.stdout
+    match = re.search(r"^\s+soria\s+(\S+)\s+(\S+)$", result.stdout, re.M)
+    assert match, result.stdout
+    csv, url = match.groups()
+    assert url.endswith(f"/sede/soria/verificar?csv={csv}")
+    http = own_client()
+    page = await http.get("/sede/soria/verificar", params={"csv": csv}, headers=HTML)
+    assert page.status_code == 200 and "Documento de demostración" in page.text
+    download = await http.get(f"/sede/soria/verificar/{csv}/documento")
+    assert download.status_code == 200
+    [signature] = pdfsig(download.content)
+    assert signature["Signature Validation"] == "Signature is Valid."
+    assert signature["Certificate Validation"] == "Certificate is Trusted."
+    assert signature["coverage"] == "Total document signed"
+    again = await demo_signing()  # what a second ``concejo demo`` adds: nothing new
+    assert "0 new seals, 0 new personal certificates" in again[0]
+    assert any(line.split()[:2] == ["soria", csv] for line in again)
