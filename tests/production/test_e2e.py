@@ -82,7 +82,7 @@ class Fleet:
     def tail(self, name: str) -> str:
         return (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
 
-    def stop(self, timeout: float = 30) -> dict[str, int | None]:
+    def stop(self, timeout: float = 60) -> dict[str, int | None]:
         """SIGTERM to everyone, then wait: the exit codes."""
         for process in self.processes.values():
             if process.poll() is None:
@@ -175,8 +175,8 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
             except httpx.TransportError:
                 return False
 
-        await _until(lambda: ready(web_a), 60, "web A ready", deployment, "web_a")
-        await _until(lambda: ready(web_b), 60, "web B ready", deployment, "web_b")
+        await _until(lambda: ready(web_a), 180, "web A ready", deployment, "web_a")
+        await _until(lambda: ready(web_b), 180, "web B ready", deployment, "web_b")
         body = (await http.get(f"{web_b}/ready")).json()
         assert body["checks"] == {"database": "ok", "migrations": "ok", "broker": "ok",
                                   "blobs": "ok"}
@@ -202,7 +202,7 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
             return _metric("\n".join(texts), "concejo_jobs_total",
                            actor="core.deliver_event", outcome="done") >= 1
 
-        await _until(event_delivered, 30, "the publication event delivered by a worker",
+        await _until(event_delivered, 120, "the publication event delivered by a worker",
                      deployment, "worker_1")
 
         await deployment.hold.release()  # a standby scheduler becomes the leader and ticks
@@ -212,7 +212,7 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
             assert shown.status_code == 200, shown.text
             return shown.json() if shown.json()["state"] == "retirado" else None
 
-        retired = await _until(retired_on_b, 60, "the notice retired", deployment,
+        retired = await _until(retired_on_b, 120, "the notice retired", deployment,
                                "scheduler_1")
         assert retired["retired_reason"] == "Fin del plazo de exposición"
 
@@ -224,7 +224,7 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
             except httpx.TransportError:  # the standby may still be starting
                 return None
 
-        assert await _until(leaders, 30, "both schedulers up", deployment,
+        assert await _until(leaders, 120, "both schedulers up", deployment,
                             "scheduler_1") == [0.0, 1.0]
         metrics_b = (await http.get(f"{web_b}/metrics")).text
         assert _metric(metrics_b, "concejo_http_requests_total", tenant="soria", group="api",
