@@ -204,7 +204,7 @@ class ApiController(Controller):
     async def actividad(self, request: Request,
                         expediente_id: FromPath[int]) -> list[ActividadOut]:
         tenant = tenant_of(request)
-        await services.get(tenant, expediente_id)
+        await services.check_exists(tenant, expediente_id)
         return await history.timeline(tenant, expediente_id)
 
     @post("/{expediente_id:int}/interesados", summary="Add an interesado", opt=TRAMITAR)
@@ -249,7 +249,7 @@ class ApiController(Controller):
     async def documents(self, request: Request,
                         expediente_id: FromPath[int]) -> list[DocumentoOut]:
         tenant = tenant_of(request)
-        await services.get(tenant, expediente_id)
+        await services.check_exists(tenant, expediente_id)
         return await documentos.list_documents(tenant, expediente_id)
 
     @post("/{expediente_id:int}/documentos", request_max_body_size=None, opt=TRAMITAR,
@@ -284,7 +284,7 @@ class ApiController(Controller):
     async def resoluciones(self, request: Request,
                            expediente_id: FromPath[int]) -> list[ResolucionOut]:
         tenant = tenant_of(request)
-        await services.get(tenant, expediente_id)
+        await services.check_exists(tenant, expediente_id)
         return await resoluciones.of_expediente(tenant, expediente_id)
 
     @post("/{expediente_id:int}/resoluciones", summary="Draft a resolución", opt=RESOLVER)

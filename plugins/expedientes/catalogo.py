@@ -41,6 +41,11 @@ def _scoped(tenant_id: int) -> Any:
     return Procedimiento.tenant == tenant_id
 
 
+async def plantillas(tenant: TenantContext, procedimiento_id: int) -> list[PlantillaOut]:
+    """The templates of one of the tenant's procedures."""
+    return await _plantillas(tenant.id, procedimiento_id)
+
+
 async def _plantillas(tenant_id: int, procedimiento_id: int) -> list[PlantillaOut]:
     rows = await Plantilla.select(
         Plantilla.id, Plantilla.code, Plantilla.title, Plantilla.tipo_documental, Plantilla.body

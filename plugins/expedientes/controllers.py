@@ -104,6 +104,9 @@ class AsientoForm(msgspec.Struct, kw_only=True):
     procedimiento_id: int
 
 
+TIMELINE_ON_PAGE = 50  # the whole history is in the API (…/actividad)
+
+
 def _back(request: Request, expediente_id: int) -> Redirect:
     return Redirect(f"/{tenant_of(request).slug}/expedientes/{expediente_id}")
 
@@ -200,17 +203,20 @@ class StaffController(Controller):
     @get("/{expediente_id:int}", name="expedientes:detalle", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> Template:
         tenant, actor = tenant_of(request), actor_of(request)
-        expediente = await services.get(tenant, expediente_id)
-        procedimiento = (await catalogo.get(tenant, expediente.procedimiento_id)
-                         if expediente.procedimiento_id else None)
+        async with services.snapshot():
+            expediente = await services.get(tenant, expediente_id)
+            context = {
+                "plantillas": await catalogo.plantillas(tenant, expediente.procedimiento_id)
+                if expediente.procedimiento_id else [],
+                "actividad": await history.timeline(tenant, expediente_id,
+                                                    limit=TIMELINE_ON_PAGE),
+                "documentos": await documentos.list_documents(tenant, expediente_id),
+                "resoluciones": await resoluciones.of_expediente(tenant, expediente_id),
+                "staff": await services.staff(tenant)}
         return await page(request, "expedientes/detalle.html", expediente=expediente,
-                          actividad=await history.timeline(tenant, expediente_id),
-                          documentos=await documentos.list_documents(tenant, expediente_id),
-                          resoluciones=await resoluciones.of_expediente(tenant, expediente_id),
-                          plantillas=procedimiento.plantillas if procedimiento else [],
-                          tipos=list(TipoDocumental), staff=await services.staff(tenant),
+                          timeline_limit=TIMELINE_ON_PAGE, tipos=list(TipoDocumental),
                           can_edit=actor.can(permissions.TRAMITAR.name)
-                          and expediente.state == "E01")
+                          and expediente.state == "E01", **context)
 
     @get("/{expediente_id:int}/documentos/{document_id:int}", opt=VIEW)
     async def document(self, request: Request, expediente_id: FromPath[int],

@@ -9,11 +9,11 @@ documents is one query, however many there are.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 import msgspec
 
+from core.calendar import MADRID
 from core.db import atomic, engine
 from core.documents import services as documents
 from core.documents.eni import Origen, TipoDocumental
@@ -55,6 +55,11 @@ class DocumentoOut(msgspec.Struct, kw_only=True):
     size: int
     signatures: int
 
+    @property
+    def added_on(self) -> date:
+        """The day it was incorporated, at the sede's official time."""
+        return self.added_at.astimezone(MADRID).date()
+
 
 _LIST = """
 SELECT d.id, l.position, l.source, l.added_at, l.added_by, d.identificador, d.csv, d.title,
@@ -72,16 +77,10 @@ ORDER BY l.position
 """
 
 
-def moment(value: Any) -> datetime:
-    """Raw SQLite rows give timestamps as text; PostgreSQL gives datetimes."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
 async def list_documents(tenant: TenantContext, expediente_id: int) -> list[DocumentoOut]:
     """The expediente's documents in order, with their current version (one query)."""
     rows = await DocumentoExpediente.raw(_LIST, tenant.id, tenant.id, expediente_id)
-    return [DocumentoOut(**{**row, "added_at": moment(row["added_at"]),
-                            "fecha_captura": moment(row["fecha_captura"])}) for row in rows]
+    return msgspec.convert(rows, list[DocumentoOut])
 
 
 async def lock(tenant: TenantContext, expediente_id: int) -> None:

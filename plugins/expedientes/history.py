@@ -26,10 +26,13 @@ async def log(tenant: TenantContext, expediente_id: int, action: str, summary: s
                  target=f"expediente:{expediente_id}", detail={"summary": summary, **detail})
 
 
-async def timeline(tenant: TenantContext, expediente_id: int) -> list[ActividadOut]:
-    """The expediente's history, newest first."""
-    rows = await Actividad.select(
+async def timeline(tenant: TenantContext, expediente_id: int,
+                   limit: int | None = None) -> list[ActividadOut]:
+    """The expediente's history, newest first (the latest ``limit`` entries if given)."""
+    query = Actividad.select(
         Actividad.at, Actividad.actor, Actividad.action, Actividad.summary
     ).where((Actividad.tenant == tenant.id) & (Actividad.expediente == expediente_id)
             ).order_by(Actividad.id, ascending=False)
-    return [ActividadOut(**row) for row in rows]
+    if limit is not None:
+        query = query.limit(limit)
+    return [ActividadOut(**row) for row in await query]

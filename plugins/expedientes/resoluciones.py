@@ -211,7 +211,7 @@ async def libro(tenant: TenantContext, year: int) -> list[AsientoLibro]:
     """The libro de resoluciones of a year, in number order (one query)."""
     rows = await Resolucion.raw(_LIBRO, tenant.id, year)
     return [AsientoLibro(
-        numero=numero(r["year"], r["number"]), signed_at=documentos.moment(r["signed_at"]),
+        numero=numero(r["year"], r["number"]), signed_at=r["signed_at"],
         title=r["title"], expediente_id=r["expediente_id"],
         expediente_code=services.code_of(r["exp_year"], r["exp_number"]),
         document_id=r["document_id"], csv=r["csv"], sha256=r["sha256"]) for r in rows]

@@ -72,6 +72,12 @@ def valid_nif(value: str) -> str | None:
     return compact if es_nif.is_valid(compact) else None
 
 
+def snapshot() -> Any:
+    """One connection and one consistent view for the reads of a page: a read transaction
+    (``DEFERRED`` on SQLite: no write lock; under WAL, writers go on) joining any open one."""
+    return engine().transaction()
+
+
 def _check_nif(value: str) -> str:
     compact = valid_nif(value)
     if compact is None:
@@ -185,6 +191,12 @@ async def _row(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
     return row
 
 
+async def check_exists(tenant: TenantContext, expediente_id: int) -> None:
+    """404 unless the expediente is the tenant's (one cheap query)."""
+    if not await Expediente.exists().where(_scoped(tenant) & (Expediente.id == expediente_id)):
+        raise ExpedienteNotFound(expediente_id)
+
+
 async def require_open(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
     """The expediente's row; refuses a closed one (its índice is signed)."""
     row = await _row(tenant, expediente_id)
@@ -229,6 +241,11 @@ def _summary_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 async def get(tenant: TenantContext, expediente_id: int) -> ExpedienteOut:
     """An expediente with its interesados, responsables, tasks and related expedientes."""
+    async with snapshot():
+        return await _get(tenant, expediente_id)
+
+
+async def _get(tenant: TenantContext, expediente_id: int) -> ExpedienteOut:
     row = await _row(tenant, expediente_id)
     mine = (Interesado.tenant == tenant.id) & (Interesado.expediente == expediente_id)
     interesados = await Interesado.select(
