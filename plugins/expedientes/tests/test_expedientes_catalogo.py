@@ -1,0 +1,117 @@
+"""The procedures catalogue: the diputación's model procedures adopted by entities, the
+demo seeding, and the document list costing one query whatever its length."""
+
+from __future__ import annotations
+
+import uuid
+
+from expedientes_tools import LICENCIA, add_licencia
+
+from core.signing.samples import sample_pdf
+from core.tenancy.context import operator_tenant
+from core.testing import csrf_headers
+from plugins.expedientes import catalogo, demo, documentos, services
+from plugins.expedientes.schemas import Busqueda, ExpedienteIn
+
+
+async def _operator(make_tenant):
+    return await operator_tenant() or await make_tenant(kind="diputacion")
+
+
+async def test_the_diputacion_publishes_models_and_entities_adopt_them(entidad, staff,
+                                                                       make_tenant):
+    diputacion = await _operator(make_tenant)
+    code = f"modelo-{uuid.uuid4().hex[:8]}"
+    model = await add_licencia(diputacion, code=code, name=f"Licencia modelo {code}")
+    private = await add_licencia(diputacion, code=f"{code}-interno", name="Interno")
+    await catalogo.publish_model(diputacion, model.id, True, actor="sam")
+    tenant = await entidad()
+    client, _ = await staff(tenant, "secretario")
+    headers = await csrf_headers(client)
+    api = f"/api/v1/{tenant.slug}/expedientes"
+
+    listed = {m["id"]: m for m in (await client.get(f"{api}/modelos")).json()}
+    assert model.id in listed and not listed[model.id]["adopted"]
+    assert private.id not in listed
+    adopted = await client.post(f"{api}/modelos/{model.id}/adoptar", headers=headers)
+    assert adopted.status_code == 201, adopted.text
+    copy = adopted.json()
+    assert copy["adopted_from"] == model.id and copy["unit_dir3"] == tenant.dir3
+    assert copy["sia_code"] == LICENCIA["sia_code"]
+    assert [f["name"] for f in copy["fases"]] == ["Instrucción", "Resolución"]
+    assert [p["code"] for p in copy["plantillas"]] == ["requerimiento", "concesion"]
+    listed = {m["id"]: m for m in (await client.get(f"{api}/modelos")).json()}
+    assert listed[model.id]["adopted"]
+    twice = await client.post(f"{api}/modelos/{model.id}/adoptar", headers=headers)
+    assert twice.status_code == 422
+    assert (await client.get(f"{api}/procedimientos/{private.id}")).status_code == 404
+    assert (await client.post(f"{api}/modelos/{private.id}/adoptar",
+                              headers=headers)).status_code == 404
+
+    changed = await client.put(f"{api}/procedimientos/{copy['id']}", headers=headers, json={
+        **LICENCIA, "code": code, "name": "Licencia adaptada", "plazo": 2, "plantillas": []})
+    assert changed.status_code == 200 and changed.json()["plantillas"] == []
+    assert (await catalogo.get(diputacion, model.id)).name == f"Licencia modelo {code}"
+    not_diputacion = await client.post(f"{api}/procedimientos/{copy['id']}/modelo",
+                                       headers=headers, json={"published": True})
+    assert not_diputacion.status_code == 422
+    await catalogo.publish_model(diputacion, model.id, False, actor="sam")
+    assert model.id not in {m["id"] for m in (await client.get(f"{api}/modelos")).json()}
+
+
+async def test_the_demo_seeds_models_and_expedientes_in_several_procedures(entidad,
+                                                                           make_tenant):
+    diputacion = await _operator(make_tenant)
+    await demo.seed(diputacion)
+    tenant = await entidad()
+    await demo.seed(tenant)
+    await demo.seed(tenant)  # idempotent
+    found = await services.search(tenant, Busqueda())
+    assert len(found) == len(demo.EXPEDIENTES)
+    assert {e.procedimiento for e in found} == {"Licencia de obra menor",
+                                                "Ocupación de la vía pública",
+                                                "Instancia general"}
+
+
+class _Counter:
+    """Counts the statements the database engine class runs while active."""
+
+    def __init__(self, engine) -> None:
+        self.cls, self.count, self.original = type(engine), 0, type(engine).run_querystring
+
+    def __enter__(self):
+        original = self.original
+
+        async def counted(engine, *args, **kwargs):
+            self.count += 1
+            return await original(engine, *args, **kwargs)
+
+        self.cls.run_querystring = counted
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cls.run_querystring = self.original
+
+
+async def test_the_document_list_is_one_query_however_long(entidad):
+    from core.db import engine
+
+    tenant = await entidad()
+    licencia = await add_licencia(tenant)
+    exp = await services.open_expediente(tenant, ExpedienteIn(
+        procedimiento_id=licencia.id, subject="Muchos documentos"), actor="t", user_id=None)
+    counts = {}
+    for total in (1, 6):
+        while len(await documentos.list_documents(tenant, exp.id)) < total:
+            content = sample_pdf("x")
+
+            async def chunks(data=content):
+                yield data
+
+            await documentos.upload(tenant, exp.id, chunks=chunks(), filename="a.pdf",
+                                    declared_mime="application/pdf", title="Anexo",
+                                    actor="t")
+        with _Counter(engine()) as counter:
+            listed = await documentos.list_documents(tenant, exp.id)
+        counts[len(listed)] = counter.count
+    assert counts == {1: 1, 6: 1}
