@@ -21,6 +21,7 @@ from core.documents.schemas import DocumentOut, PublicDocument, VersionOut
 from core.documents.uploads import body_chunks, stream_form
 from core.documents.verification import TooManyLookups, verified_content, verify
 from core.web.errors import problem
+from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 
 STAFF_OPT = {"face": "staff"}
@@ -216,7 +217,7 @@ class SedeVerification(Controller):
         except services.InvalidDocument as exc:
             return await self._page(request, 422, csv=csv, error=str(exc))
         except services.DocumentNotFound:
-            return await self._page(request, 404, csv=csv, error=(
+            return await self._page(request, 404, csv=csv, error=_(
                 "No hay ningún documento de esta entidad con ese código seguro de "
                 "verificación. Compruebe que lo ha escrito bien y que es la sede de la "
                 "entidad que lo emitió."))

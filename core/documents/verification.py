@@ -16,6 +16,7 @@ from core import kernel as _kernel
 from core.documents.schemas import PublicDocument, PublicSignature
 from core.documents.services import find_by_csv, read_content
 from core.tenancy.context import TenantContext
+from core.web.i18n import gettext as _
 from core.web.traffic import RateLimiter
 
 #: Buckets are dropped this often, which bounds memory under a flood of addresses (a
@@ -27,8 +28,8 @@ class TooManyLookups(Exception):
     """The client spent its look-ups; ``retry_after`` seconds until the next one."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Demasiadas consultas de CSV desde su conexión. Vuelva a intentarlo "
-                         f"dentro de {retry_after} segundos.")
+        super().__init__(_("Demasiadas consultas de CSV desde su conexión. Vuelva a intentarlo "
+                           "dentro de {seconds} segundos.").format(seconds=retry_after))
         self.retry_after = retry_after
 
 

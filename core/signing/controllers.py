@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from core import kernel as _kernel
 from core.documents.services import InvalidDocument, get_document, read_content
 from core.documents.uploads import body_chunks, read_limited, stream_form
+from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 
 from . import flows, permissions
@@ -86,7 +87,7 @@ class StaffSigning(Controller):
             return await page(request, "core:firma/step.html", status_code=422, step=step,
                               flow=await flows.get_flow(tenant, step["flow"]),
                               document=await get_document(tenant, step["document"]),
-                              error="Marque la casilla para confirmar la firma")
+                              error=_("Marque la casilla para confirmar la firma"))
         await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
 
