@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import uuid
 from pathlib import Path
@@ -63,3 +64,29 @@ async def sign_pending(tenant, user_id: int) -> None:
     """The user signs every document waiting for them (their own dev certificate)."""
     for pending in await flows.pending_for(tenant, user_id):
         await flows.sign_step(tenant, pending.step_id, user_id=user_id, actor=f"user:{user_id}")
+
+
+class QueryCounter:
+    """Counts the statements the database engine runs for this task while active (the
+    in-process job worker's queries are not counted). Used by benchmarks/expedientes.py."""
+
+    def __init__(self, engine: object) -> None:
+        self.cls, self.count = type(engine), 0
+        self.original = self.cls.run_querystring
+        self.mine: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
+                                                                         default=False)
+
+    def __enter__(self) -> QueryCounter:
+        original, mine = self.original, self.mine
+
+        async def counted(engine: object, *args: object, **kwargs: object) -> object:
+            self.count += mine.get()
+            return await original(engine, *args, **kwargs)
+
+        self.cls.run_querystring = counted
+        self.token = mine.set(True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.mine.reset(self.token)
+        self.cls.run_querystring = self.original

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from expedientes_tools import LICENCIA, add_licencia
+from expedientes_tools import LICENCIA, QueryCounter, add_licencia
 
 from core.signing.samples import sample_pdf
 from core.tenancy.context import operator_tenant
@@ -73,26 +73,6 @@ async def test_the_demo_seeds_models_and_expedientes_in_several_procedures(entid
                                                 "Instancia general"}
 
 
-class _Counter:
-    """Counts the statements the database engine class runs while active."""
-
-    def __init__(self, engine) -> None:
-        self.cls, self.count, self.original = type(engine), 0, type(engine).run_querystring
-
-    def __enter__(self):
-        original = self.original
-
-        async def counted(engine, *args, **kwargs):
-            self.count += 1
-            return await original(engine, *args, **kwargs)
-
-        self.cls.run_querystring = counted
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.cls.run_querystring = self.original
-
-
 async def test_the_document_list_is_one_query_however_long(entidad):
     from core.db import engine
 
@@ -111,7 +91,7 @@ async def test_the_document_list_is_one_query_however_long(entidad):
             await documentos.upload(tenant, exp.id, chunks=chunks(), filename="a.pdf",
                                     declared_mime="application/pdf", title="Anexo",
                                     actor="t")
-        with _Counter(engine()) as counter:
+        with QueryCounter(engine()) as counter:
             listed = await documentos.list_documents(tenant, exp.id)
         counts[len(listed)] = counter.count
     assert counts == {1: 1, 6: 1}
