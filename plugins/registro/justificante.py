@@ -1,26 +1,33 @@
 """The justificante de registro: a PDF with the asiento's number, dates, interesados,
-extracto and anexos (with their SHA-256), a CSV on every page, kept in the blob store.
+extracto and anexos (with their SHA-256), a CSV on every page, issued as a core document
+sealed with the entity's seal (``core.documents.services.issue_document``).
 
 ``issue`` runs inside the job's transaction (``tasks.make_justificante``): the kernel
 records the message as done in that same transaction, so a worker killed before the commit
-leaves nothing and the redelivered message issues it again; the conditional update makes a
-second message for the same asiento a no-op. Exactly one justificante per entrada.
+leaves nothing and the redelivered message issues it again; the asiento row is locked
+first, so a second message for the same asiento waits and then finds it done. Exactly one
+justificante per entrada.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 import jinja2
 
-from core import kernel as _kernel
 from core.audit.log import record
 from core.calendar import MADRID
+from core.db import engine
 from core.documents.csvcode import new_csv
+from core.documents.eni import TipoDocumental
 from core.documents.pdf import pdf_template_loader, render_pdf
+from core.documents.schemas import DocumentOut
+from core.documents.services import issue_document, verify_url
+from core.signing.credentials import NoCredential
 from core.tenancy.context import TenantContext
 from plugins.registro import labels, services
 from plugins.registro.anexos import blob_store
@@ -28,6 +35,7 @@ from plugins.registro.schemas import AsientoOut
 from plugins.registro.tables import Asiento
 
 TEMPLATE = "registro/justificante.html"
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -36,12 +44,6 @@ def environment() -> jinja2.Environment:
         loader=jinja2.ChoiceLoader([jinja2.PackageLoader("plugins.registro", "templates"),
                                     pdf_template_loader()]),
         autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined)
-
-
-def verify_url(tenant: TenantContext, csv: str) -> str:
-    """Where anyone holding the CSV can check the document on the entity's sede."""
-    base = _kernel.current().settings.base_url.rstrip("/")
-    return f"{base}/sede/{tenant.slug}/verificar/{csv}"
 
 
 def context(tenant: TenantContext, asiento: AsientoOut, units: dict[str, Any]) -> dict:
@@ -65,24 +67,44 @@ def render(tenant: TenantContext, asiento: AsientoOut, units: dict[str, Any],
                       title=f"Justificante de registro {asiento.numero}", env=environment())
 
 
+async def issue_sealed(tenant: TenantContext, pdf: bytes, *, csv: str, title: str,
+                       filename: str, tipo: TipoDocumental) -> DocumentOut:
+    """Issue a PDF of the registro as a core document sealed with the entity's seal; an
+    entity with no seal installed yet gets it unsealed (the CSV still authenticates it)
+    and the gap is logged."""
+    options = {"pdf": pdf, "title": title, "tipo_documental": tipo, "actor": "registro",
+               "csv": csv, "filename": filename}
+    try:
+        return await issue_document(tenant, **options)
+    except NoCredential:
+        log.warning("Registro of %s: no seal installed; %s issued unsealed", tenant.slug,
+                    filename)
+        return await issue_document(tenant, **options, sign_with_seal=False)
+
+
 async def issue(tenant: TenantContext, asiento_id: int) -> bool:
     """Produce the asiento's justificante unless it has one; True when this call made it."""
+    locked = Asiento.select(Asiento.id).where(services.scoped(tenant)
+                                              & (Asiento.id == asiento_id))
+    if engine().engine_type == "postgres":
+        locked = locked.lock_rows()  # a second message for it waits, then sees it done
+    await locked.first()
     asiento = await services.get(tenant, asiento_id)
     if asiento.justificante_ready or asiento.direction != "entrada":
         return False
     units = await services.units_of(tenant)
     csv = new_csv()
     pdf = await asyncio.to_thread(render, tenant, asiento, units, csv)
-    ref = await blob_store().put_bytes(pdf)
-    updated = await Asiento.update({
-        Asiento.justificante_csv: csv, Asiento.justificante_sha256: ref.sha256,
-        Asiento.justificante_at: datetime.now(UTC),
-    }).where(services.scoped(tenant) & (Asiento.id == asiento_id)
-             & (Asiento.justificante_sha256 == "")).returning(Asiento.id)
-    if not updated:
-        return False
+    document = await issue_sealed(tenant, pdf, csv=csv, tipo=TipoDocumental.ACUSE_RECIBO,
+                                  title=f"Justificante de registro {asiento.numero}",
+                                  filename=f"justificante-{asiento.numero}.pdf")
+    await Asiento.update({
+        Asiento.justificante_csv: document.csv, Asiento.justificante_sha256: document.sha256,
+        Asiento.justificante_document: document.id, Asiento.justificante_at: datetime.now(UTC),
+    }).where(services.scoped(tenant) & (Asiento.id == asiento_id))
     await record(tenant.id, "registro.justificante", actor="sistema", target=asiento.numero,
-                 detail={"id": asiento_id, "csv": csv, "sha256": ref.sha256})
+                 detail={"id": asiento_id, "document": document.id, "csv": document.csv,
+                         "sha256": document.sha256, "sealed": bool(document.signatures)})
     return True
 
 

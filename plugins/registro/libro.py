@@ -1,5 +1,5 @@
-"""The libro de registro of a period: CSV for spreadsheets, PDF with a CSV code (sealed
-when the document layer issues it)."""
+"""The libro de registro of a period: CSV for spreadsheets, PDF with a CSV code sealed
+with the entity's seal."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from typing import Any
 
 from core.audit.log import record
 from core.calendar import MADRID
+from core.db import atomic
 from core.documents.csvcode import new_csv
+from core.documents.eni import TipoDocumental
 from core.documents.pdf import render_pdf
+from core.documents.services import verify_url
 from core.errors import DomainError
 from core.tenancy.context import TenantContext
 from plugins.registro import labels, services
 from plugins.registro.anexos import blob_store
-from plugins.registro.justificante import environment, verify_url
+from plugins.registro.justificante import environment, issue_sealed
 from plugins.registro.schemas import LibroPeriodo
 from plugins.registro.tables import Anexo, Asiento
 
@@ -87,7 +90,8 @@ async def csv_export(tenant: TenantContext, period: LibroPeriodo) -> tuple[str, 
 
 async def pdf_export(tenant: TenantContext, period: LibroPeriodo, *,
                      actor: str) -> tuple[str, bytes]:
-    """The libro as a PDF/A with a CSV code, kept in the blob store and audited."""
+    """The libro as a PDF/A with a CSV code, issued as a document sealed with the entity's
+    seal, and audited."""
     rows = await entries(tenant, period)
     if len(rows) > MAX_PDF_ROWS:
         raise InvalidPeriod(f"{len(rows)} asientos: el PDF admite {MAX_PDF_ROWS}; "
@@ -99,9 +103,12 @@ async def pdf_export(tenant: TenantContext, period: LibroPeriodo, *,
     pdf = await asyncio.to_thread(render_pdf, "registro/libro.html", context, csv=code,
                                   verify_url=verify_url(tenant, code), title=title,
                                   env=environment())
-    ref = await blob_store().put_bytes(pdf)
-    await record(tenant.id, "registro.libro_exported", actor=actor,
-                 target=f"{period.desde}/{period.hasta}",
-                 detail={"direction": period.direction, "asientos": len(rows), "csv": code,
-                         "sha256": ref.sha256})
-    return _name(tenant, period, "pdf"), pdf
+    name = _name(tenant, period, "pdf")
+    async with atomic():
+        document = await issue_sealed(tenant, pdf, csv=code, title=title, filename=name,
+                                      tipo=TipoDocumental.OTROS)
+        await record(tenant.id, "registro.libro_exported", actor=actor,
+                     target=f"{period.desde}/{period.hasta}",
+                     detail={"direction": period.direction, "asientos": len(rows),
+                             "document": document.id, "csv": document.csv})
+    return name, await blob_store().read_bytes(document.sha256)

@@ -109,11 +109,13 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
     units = await units_of(tenant)
     oficina = oficina_for(tenant, data.oficina, units, settings)
     _check_units(data, units, channel)
-    if stored is None:
-        stored = await anexos_module.store(data.anexos, settings)
+    anexos_module.check(data.anexos, settings)
     inbox = data.unidad_destino if data.direction == "entrada" and \
         data.unidad_destino in units else ""
     async with atomic():
+        if stored is None:  # documents first: the number is held only for the inserts
+            stored = await anexos_module.as_documents(
+                tenant, data.anexos, entrada=data.direction == "entrada", actor=actor)
         first = now or datetime.now(UTC)
         year = first.astimezone(MADRID).year
         number = await next_number(tenant.id, year, data.direction)

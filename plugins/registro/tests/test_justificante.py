@@ -15,9 +15,11 @@ import pytest
 import core
 from core import jobs
 from core.audit.tables import AuditEntry
+from core.documents.services import get_document
 from core.jobs import Job, JobContext, execute
 from core.jobs_app.tables import DoneMessage, OutboxMessage
-from plugins.registro import services, tasks
+from core.signing.devsetup import provision_dev_pki
+from plugins.registro import justificante, services, tasks
 from plugins.registro.schemas import AnexoIn
 from plugins.registro.tests.conftest import PDF, pdf_text, solicitud
 
@@ -70,6 +72,24 @@ async def test_justificante_shows_number_interesados_extracto_and_hashes(
     assert hashlib.sha256(PDF).hexdigest() in flat and done.justificante_csv in text
     assert (await client.get(f"{entity.api}/asientos/{salida.id}/justificante")
             ).status_code == 404
+
+
+async def test_justificante_is_sealed_and_verifiable_by_its_csv(client, make_entity, drain):
+    entity = await make_entity()
+    await provision_dev_pki([entity.slug])
+    asiento = await services.register(entity.tenant, solicitud(), channel="sede", actor="t")
+    await drain()
+    done = await services.get(entity.tenant, asiento.id)
+    row = await services.row_of(entity.tenant, asiento.id)
+    document = await get_document(entity.tenant, row["justificante_document"])
+    assert document.csv == done.justificante_csv and document.tipo_documental == "TD09"
+    assert [s.purpose for s in document.signatures] == ["seal"]
+    assert document.sha256 == row["justificante_sha256"]
+    public = await client.get(f"/api/v1/{entity.slug}/verificar/{done.justificante_csv}")
+    assert public.status_code == 200 and public.json()["sha256"] == document.sha256
+    _, data = await justificante.download(entity.tenant, asiento.id)
+    assert hashlib.sha256(data).hexdigest() == document.sha256
+    assert b"/ByteRange" in data  # the PAdES signature
 
 
 async def test_a_worker_dying_before_the_commit_leaves_nothing_and_the_retry_makes_one(
