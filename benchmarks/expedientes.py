@@ -31,7 +31,6 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 
@@ -40,19 +39,6 @@ sys.path.insert(0, str(ROOT))
 
 GOAL_MS = 100.0
 PASSWORD = "benchmark-password-not-secret"
-
-
-async def fresh_postgres(url: str) -> None:
-    import asyncpg
-
-    parsed = urlparse(url)
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        name = parsed.path.lstrip("/")
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
 
 
 async def timed(label: str, rounds: int, call: Callable[[], Awaitable[object]]) -> float:
@@ -120,7 +106,9 @@ async def populate(documents: int) -> tuple[object, int, str]:
 async def run(documents: int, rounds: int, database_url: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="concejo-bench-") as data_dir:
         if database_url:
-            await fresh_postgres(database_url)
+            from benchmarks.registro import fresh_database
+
+            await fresh_database(database_url)
         os.environ["CONCEJO_DATA_DIR"] = data_dir
         from core.app import create_app
         from core.db import engine

@@ -38,7 +38,7 @@ async def test_the_diputacion_publishes_models_and_entities_adopt_them(entidad, 
     copy = adopted.json()
     assert copy["adopted_from"] == model.id and copy["unit_dir3"] == tenant.dir3
     assert copy["sia_code"] == LICENCIA["sia_code"]
-    assert [f["name"] for f in copy["fases"]] == ["Instrucción", "Resolución"]
+    assert [f["name"] for f in copy["fases"]] == ["Instrucción", "Propuesta"]
     assert [p["code"] for p in copy["plantillas"]] == ["requerimiento", "concesion"]
     listed = {m["id"]: m for m in (await client.get(f"{api}/modelos")).json()}
     assert listed[model.id]["adopted"]

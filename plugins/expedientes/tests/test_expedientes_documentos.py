@@ -150,7 +150,7 @@ async def test_resoluciones_are_signed_then_numbered_gapless_in_the_libro(
 
     libro = (await client.get(api(tenant, f"libro/{year}"))).json()
     assert [(e["numero"], e["title"]) for e in libro] == [
-        (f"{year}/0001", "Decreto de concesión de licencia"),
+        (f"{year}/0001", "Decreto de concesión de licencia de obra menor"),
         (f"{year}/0002", "Decreto de archivo")]
     pdf = (await client.get(api(tenant, f"{exp['id']}/documentos/{libro[0]['document_id']}"
                                         "/contenido"))).content

@@ -108,7 +108,7 @@ async def test_phases_tasks_my_tasks_and_my_unit(entidad, staff):
     again = await client.post(api(tenant, f"tareas/{tarea['id']}/hecha"), headers=headers)
     assert again.status_code == 422
     advanced = await client.post(api(tenant, f"{exp['id']}/fase"), headers=headers)
-    assert advanced.status_code == 200 and advanced.json()["phase_name"] == "Resolución"
+    assert advanced.status_code == 200 and advanced.json()["phase_name"] == "Propuesta"
     assert [t["title"] for t in (await client.get(api(tenant, "mis-tareas"))).json()] == [
         "Propuesta de resolución"]
     last = await client.post(api(tenant, f"{exp['id']}/fase"), headers=headers)
