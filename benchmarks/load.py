@@ -21,6 +21,7 @@ import asyncio
 import os
 import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +82,20 @@ async def populate(database_url: str, data_dir: Path, tenants: int) -> list[str]
         return slugs
     finally:
         await kernel.stop()
+
+
+async def forget_writes(database_url: str) -> None:
+    """Delete the notices a window published, so every window reads the same data."""
+    sql = f"DELETE FROM tablon_anuncio WHERE created_by = '{STAFF}'"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            db.execute(sql)
+        return
+    connection = await asyncpg.connect(database_url)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
 
 
 def free_port() -> int:
@@ -236,8 +252,10 @@ async def drive(args: argparse.Namespace, env: dict[str, str], slugs: list[str],
         await window(server.base, slugs, 3, args.clients, seed=0)  # warm every process
         one, province = Samples(), Samples()
         for round_ in range(args.rounds):  # interleaved: drift hits both alike
+            await forget_writes(args.database)
             one.merge(await window(server.base, slugs[:1], args.seconds, args.clients,
                                    seed=2 * round_ + 1))
+            await forget_writes(args.database)
             province.merge(await window(server.base, slugs, args.seconds, args.clients,
                                         seed=2 * round_ + 2))
         unlimited, unlimited_flood = await asyncio.gather(  # the flood with no limit
@@ -299,7 +317,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="concejo-load-") as tmp:
         data = Path(tmp)
-        database = args.database_url or f"sqlite:///{data / 'concejo.sqlite'}"
+        database = args.database = args.database_url or f"sqlite:///{data / 'concejo.sqlite'}"
         env = {**os.environ, "CONCEJO_DATA_DIR": str(data), "CONCEJO_DATABASE_URL": database,
                "CONCEJO_SECRET_KEY": "load-secret", "CONCEJO_LOG_LEVEL": "WARNING"}
         began = time.perf_counter()
