@@ -179,7 +179,7 @@ class StaffController(Controller):
         return await page(request, "expedientes/libro.html", year=year,
                           entries=await resoluciones.libro(tenant_of(request), year))
 
-    @post("/libro/{year:int}/pdf", opt=RESOLVER)
+    @post("/libro/{year:int}/pdf", status_code=200, opt=RESOLVER)
     async def libro_pdf(self, request: Request, year: FromPath[int]) -> Response:
         pdf = await resoluciones.export_libro(tenant_of(request), year,
                                               actor=actor_of(request).audit_name)
@@ -266,7 +266,7 @@ class StaffController(Controller):
                            actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
 
-    @post("/{expediente_id:int}/remision", opt=CERRAR)
+    @post("/{expediente_id:int}/remision", status_code=200, opt=CERRAR)
     async def remit(self, request: Request, expediente_id: FromPath[int]) -> Response:
         tenant = tenant_of(request)
         expediente = await services.get(tenant, expediente_id)
