@@ -97,7 +97,7 @@ async def get_flow(tenant: TenantContext, flow_id: int) -> FlowOut:
         finished_at=row["finished_at"],
         steps=[StepOut(id=s["id"], position=s["position"], user_id=s["user"],
                        user_name=s["user_name"], state=s["state"], reason=s["reason"],
-                       acted_at=s["acted_at"]) for s in steps])
+                       acted_at=s["acted_at"], version=s["version"]) for s in steps])
 
 
 async def flows_of_document(tenant: TenantContext, document_id: int) -> list[FlowOut]:

@@ -37,6 +37,7 @@ class StepOut(msgspec.Struct, kw_only=True):
     state: str  # pending | signed | rejected
     reason: str
     acted_at: datetime | None
+    version: int | None  # the document version this signature made
 
 
 class FlowOut(msgspec.Struct, kw_only=True):

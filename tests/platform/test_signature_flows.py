@@ -3,6 +3,7 @@ pdfsig accepts, rejection with a reason, events for plugins, the signer's queue 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -10,7 +11,14 @@ import pytest
 from core.documents.services import issue_document, read_content
 from core.identity.services import ensure_user, grant_role
 from core.signing.credentials import NoCredential
-from core.signing.flows import FlowNotFound, InvalidFlow, pending_for, sign_step, start_flow
+from core.signing.flows import (
+    FlowNotFound,
+    InvalidFlow,
+    get_flow,
+    pending_for,
+    sign_step,
+    start_flow,
+)
 from core.signing.samples import sample_pdf
 from core.signing.schemas import FlowIn
 from core.testing import csrf_headers
@@ -109,6 +117,18 @@ async def test_parallel_flow_lets_every_signer_sign_at_once(circuit, pdfsig):
     for user, step in zip(reversed(people), reversed(flow.steps), strict=True):
         state = await sign_step(tenant, step.id, user_id=user, actor="t")
     assert state.state == "completed" and {s.state for s in state.steps} == {"signed"}
+    _, content = await read_content(tenant, document.id)
+    assert [s["Signature Validation"] for s in pdfsig(content)] == ["Signature is Valid."] * 3
+
+
+async def test_simultaneous_signers_of_a_parallel_flow_lose_no_signature(circuit, pdfsig):
+    tenant, people, document = await circuit(signers=3)
+    flow = await start_flow(tenant, flow_in(document, people, "parallel"), actor="t")
+    await asyncio.gather(*[sign_step(tenant, step.id, user_id=user, actor="t")
+                           for user, step in zip(people, flow.steps, strict=True)])
+    final = await get_flow(tenant, flow.id)
+    assert final.state == "completed"
+    assert sorted(s.version for s in final.steps) == [2, 3, 4]
     _, content = await read_content(tenant, document.id)
     assert [s["Signature Validation"] for s in pdfsig(content)] == ["Signature is Valid."] * 3
 
