@@ -8,6 +8,10 @@ ours: its firmas (a CSV of the issuing administration, PAdES inside the PDF…) 
 
 from __future__ import annotations
 
+import sqlite3
+
+from asyncpg.exceptions import UniqueViolationError
+
 from core import kernel as _kernel
 from core.audit.log import record
 from core.db import atomic
@@ -52,10 +56,14 @@ async def import_documento(tenant: TenantContext, documento: DocumentoEni, conte
     if len(content) > limit:
         raise InvalidDocument(f"{meta.identificador}: supera el tamaño máximo ({limit} bytes)")
     async with atomic():
-        document_id = await _insert(tenant, meta, csv=None, title=title[:300],
-                                    filename=filename, mime=mime,
-                                    blob=BlobRef(_sha256(content), len(content)),
-                                    actor=actor, note="recibido (ENI)")
+        try:
+            document_id = await _insert(tenant, meta, csv=None, title=title[:300],
+                                        filename=filename, mime=mime,
+                                        blob=BlobRef(_sha256(content), len(content)),
+                                        actor=actor, note="recibido (ENI)")
+        except (sqlite3.IntegrityError, UniqueViolationError):  # another tenant's, unseen
+            raise InvalidDocument(f"El documento {meta.identificador} ya está en la "
+                                  "plataforma") from None
         await record(tenant.id, "documents.imported", actor=actor, target=meta.identificador,
                      detail={"sha256": _sha256(content), "organo": meta.organos[0]})
         await _kernel.current().blobs.put_bytes(content)

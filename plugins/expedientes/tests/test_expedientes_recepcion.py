@@ -102,7 +102,7 @@ async def _receive(client, tenant, package: bytes, subject="Recurso de la Junta"
 
 
 async def test_a_package_from_another_administration_becomes_an_expediente(
-        sealed_entidad, staff):
+        sealed_entidad, entidad, staff):
     tenant, _, _ = await sealed_entidad()
     package = Package(await signer_for(tenant, SEAL), "A1")
     client, _ = await staff(tenant, "secretario")
@@ -118,6 +118,11 @@ async def test_a_package_from_another_administration_becomes_an_expediente(
         (ORIGEN, "TD13", "EE01")] * 2
     again = await _receive(client, tenant, package.zip())
     assert again.status_code == 422 and "ya se recibió" in again.json()["detail"]
+    elsewhere = await entidad()  # a documento's identificador is unique on the platform
+    other_client, _ = await staff(elsewhere, "secretario")
+    refused = await _receive(other_client, elsewhere, package.zip())
+    assert refused.status_code == 422 and "ya está en la plataforma" in refused.text
+    assert await services.search(elsewhere, Busqueda()) == []
 
     remitted = await client.post(f"/api/v1/{tenant.slug}/expedientes/{exp['id']}/remision",
                                  headers=await csrf_headers(client))
