@@ -10,6 +10,7 @@ from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, SedeProcedure
 from plugins.registro import (
     controllers,
+    demo,
     hookspecs,
     pages,
     permissions,
@@ -75,3 +76,8 @@ async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[Any] |
     if actor.kind != "citizen":
         return None
     return [await sede.carpeta_section(tenant, actor)]
+
+
+@hookimpl
+async def on_demo_loaded(tenant: Any) -> None:
+    await demo.seed(tenant)

@@ -67,3 +67,17 @@ async def test_distribution_is_announced_accepted_returned_and_linked(make_entit
                                      channel="presencial", actor="t")
     with pytest.raises(services.InvalidAsiento, match="Solo se distribuyen"):
         await distribution.distribute(entity.tenant, salida.id, entity.urbanismo, actor="t")
+
+
+async def test_demo_seed_is_idempotent(make_tenant):
+    from plugins.registro import demo
+
+    tenant = await make_tenant(plugins=("registro",))
+    await demo.seed(tenant)
+    await demo.seed(tenant)
+    oficina, urbanismo, _ = demo.demo_codes(tenant)
+    units = await services.units_of(tenant)
+    assert units[oficina]["is_office"] and urbanismo in units
+    items, total = await services.search(tenant, services.Search())
+    assert total == 4 and {i.direction for i in items} == {"entrada", "salida"}
+    assert all(i.numero.split("-")[2] in ("000001", "000002", "000003") for i in items)
