@@ -16,6 +16,7 @@ from core.documents.uploads import body_chunks, read_limited
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
     asientos,
+    busqueda,
     catalogo,
     documentos,
     history,
@@ -25,6 +26,7 @@ from plugins.expedientes import (
     remision,
     resoluciones,
     services,
+    tareas,
 )
 from plugins.expedientes.documentos import DocumentoOut
 from plugins.expedientes.schemas import (
@@ -147,7 +149,7 @@ class ApiController(Controller):
     @get("/", summary="Search expedientes (q, state, procedimiento_id, unit_dir3, year, nif)",
          opt=VIEW)
     async def search(self, request: Request) -> list[ExpedienteSummary]:
-        return await services.search(tenant_of(request), filters_of(request))
+        return await busqueda.search(tenant_of(request), filters_of(request))
 
     @post("/", summary="Open an expediente", opt=TRAMITAR)
     async def open(self, request: Request, data: JSONBody[ExpedienteIn]) -> ExpedienteOut:
@@ -157,11 +159,11 @@ class ApiController(Controller):
 
     @get("/mis-tareas", summary="My pending tasks", opt=VIEW)
     async def my_tasks(self, request: Request) -> list[TareaOut]:
-        return await services.my_tasks(tenant_of(request), actor_of(request).user_id or 0)
+        return await busqueda.my_tasks(tenant_of(request), actor_of(request).user_id or 0)
 
     @get("/de-mi-unidad", summary="Open expedientes of my units", opt=VIEW)
     async def of_unit(self, request: Request) -> list[ExpedienteSummary]:
-        return await services.of_unit(tenant_of(request), actor_of(request).user_id or 0)
+        return await busqueda.of_unit(tenant_of(request), actor_of(request).user_id or 0)
 
     @put("/adscripciones/{user_id:int}", status_code=204,
          summary="The units a staff member works in", opt=PROCEDIMIENTOS)
@@ -222,20 +224,20 @@ class ApiController(Controller):
     @post("/{expediente_id:int}/tareas", summary="Add a task", opt=TRAMITAR)
     async def add_tarea(self, request: Request, expediente_id: FromPath[int],
                         data: JSONBody[TareaIn]) -> ExpedienteOut:
-        return await services.add_tarea(tenant_of(request), expediente_id, data,
+        return await tareas.add_tarea(tenant_of(request), expediente_id, data,
                                         actor=actor_of(request).audit_name)
 
     @post("/tareas/{tarea_id:int}/hecha", status_code=200, summary="Mark a task done",
           opt=TRAMITAR)
     async def complete(self, request: Request, tarea_id: FromPath[int]) -> ExpedienteOut:
-        return await services.complete_tarea(tenant_of(request), tarea_id,
+        return await tareas.complete_tarea(tenant_of(request), tarea_id,
                                              actor=actor_of(request).audit_name)
 
     @post("/{expediente_id:int}/fase", status_code=200, summary="Go to the next phase",
           opt=TRAMITAR)
     async def advance(self, request: Request, expediente_id: FromPath[int]) -> ExpedienteOut:
         actor = actor_of(request)
-        return await services.advance_phase(tenant_of(request), expediente_id,
+        return await tareas.advance_phase(tenant_of(request), expediente_id,
                                             actor=actor.audit_name, user_id=actor.user_id)
 
     @post("/{expediente_id:int}/relaciones", summary="Relate two expedientes", opt=TRAMITAR)

@@ -29,7 +29,7 @@ from core.documents.schemas import DocumentOut
 from core.errors import DomainError
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, documentos, history, services
+from plugins.expedientes import busqueda, catalogo, documentos, history, services
 from plugins.expedientes.schemas import (
     ExpedienteIn,
     ExpedienteOut,
@@ -247,7 +247,7 @@ async def inbox(tenant: TenantContext, user_id: int) -> list[AsientoSummary]:
     if not tenant.is_enabled("registro"):
         return []
     entradas: list[AsientoSummary] = []
-    for unit in await services.units_of_user(tenant, user_id):
+    for unit in await busqueda.units_of_user(tenant, user_id):
         entradas += await registro_distribution.inbox(tenant, unit,
                                                       states=("distribuido", "aceptado"))
     return entradas

@@ -22,6 +22,7 @@ from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
 from plugins.expedientes import (
     asientos,
+    busqueda,
     catalogo,
     documentos,
     history,
@@ -31,6 +32,7 @@ from plugins.expedientes import (
     remision,
     resoluciones,
     services,
+    tareas,
 )
 from plugins.expedientes.api import (
     CERRAR,
@@ -122,8 +124,8 @@ class StaffController(Controller):
         tenant, actor = tenant_of(request), actor_of(request)
         user_id = actor.user_id or 0
         return await page(request, "expedientes/bandeja.html",
-                          tareas=await services.my_tasks(tenant, user_id),
-                          expedientes=await services.of_unit(tenant, user_id),
+                          tareas=await busqueda.my_tasks(tenant, user_id),
+                          expedientes=await busqueda.of_unit(tenant, user_id),
                           entradas=await asientos.inbox(tenant, user_id),
                           procedimientos=await catalogo.list_all(tenant, active_only=True))
 
@@ -142,7 +144,7 @@ class StaffController(Controller):
         filters = filters_of(request)
         return await page(request, "expedientes/buscar.html", filters=filters,
                           procedimientos=await catalogo.list_all(tenant),
-                          expedientes=await services.search(tenant, filters))
+                          expedientes=await busqueda.search(tenant, filters))
 
     @get("/nuevo", name="expedientes:nuevo", opt=TRAMITAR)
     async def nuevo(self, request: Request) -> Template:
@@ -289,20 +291,20 @@ class StaffController(Controller):
         tarea = convert({"title": data.title.strip(), "dias": data.dias,
                          "assignee_id": int(data.assignee_id)
                          if data.assignee_id.isdigit() else None}, TareaIn)
-        await services.add_tarea(tenant_of(request), expediente_id, tarea,
+        await tareas.add_tarea(tenant_of(request), expediente_id, tarea,
                                  actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
 
     @post("/tareas/{tarea_id:int}/hecha", opt=TRAMITAR)
     async def complete(self, request: Request, tarea_id: FromPath[int]) -> Redirect:
-        expediente = await services.complete_tarea(tenant_of(request), tarea_id,
+        expediente = await tareas.complete_tarea(tenant_of(request), tarea_id,
                                                    actor=actor_of(request).audit_name)
         return _back(request, expediente.id)
 
     @post("/{expediente_id:int}/fase", opt=TRAMITAR)
     async def advance(self, request: Request, expediente_id: FromPath[int]) -> Redirect:
         actor = actor_of(request)
-        await services.advance_phase(tenant_of(request), expediente_id,
+        await tareas.advance_phase(tenant_of(request), expediente_id,
                                      actor=actor.audit_name, user_id=actor.user_id)
         return _back(request, expediente_id)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import msgspec
 
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, services
+from plugins.expedientes import busqueda, catalogo, services
 from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn
 
 ACTOR = "demo"
@@ -72,7 +72,7 @@ async def seed(tenant: TenantContext) -> None:
         return
     for model in await catalogo.list_models(tenant):
         await catalogo.adopt_model(tenant, model.id, actor=ACTOR)
-    if await services.search(tenant, Busqueda(limit=1)):
+    if await busqueda.search(tenant, Busqueda(limit=1)):
         return
     by_code = {p.code: p.id for p in await catalogo.list_all(tenant)}
     for code, subject, (nif, name) in EXPEDIENTES:

@@ -11,11 +11,11 @@ from core.web.pages import MenuItem, SedeProcedure, Widget
 from plugins.expedientes import (
     api,
     asientos,
+    busqueda,
     controllers,
     demo,
     permissions,
     resoluciones,
-    services,
 )
 from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada
 from plugins.expedientes.settings import Settings
@@ -69,7 +69,7 @@ def register_sede_procedures(register: Any) -> None:
 def register_dashboard_widgets(register: Any) -> None:
     register(Widget(plugin="expedientes", title="Mis tareas",
                     template="expedientes/widget.html", permission=permissions.VIEW.name,
-                    context=services.widget_context))
+                    context=busqueda.widget_context))
 
 
 @hookimpl(optionalhook=True)
@@ -92,7 +92,7 @@ def menu_items(request: Any, tenant: Any, actor: Any) -> list[MenuItem] | None:
 
 @hookimpl
 async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[CarpetaSection]:
-    expedientes = await services.of_citizen(tenant, actor.subject_nif)
+    expedientes = await busqueda.of_citizen(tenant, actor.subject_nif)
     return [CarpetaSection(
         key="expedientes", title=_("Mis expedientes"), order=20,
         empty=_("No es interesado en ningún expediente de la entidad."),

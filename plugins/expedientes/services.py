@@ -23,19 +23,15 @@ from core.tenancy.context import TenantContext
 from plugins.expedientes import catalogo, history, numbering
 from plugins.expedientes.plazos import due
 from plugins.expedientes.schemas import (
-    Busqueda,
     ExpedienteAbierto,
-    ExpedienteCiudadano,
     ExpedienteIn,
     ExpedienteOut,
     ExpedienteRef,
-    ExpedienteSummary,
     Fase,
     InteresadoIn,
     InteresadoOut,
     PersonaIn,
     RelacionIn,
-    TareaIn,
     TareaOut,
     UserRef,
 )
@@ -62,7 +58,7 @@ def code_of(year: int, number: int) -> str:
     return f"{year}/{number:06d}"
 
 
-def _scoped(tenant: TenantContext) -> Any:
+def scoped(tenant: TenantContext) -> Any:
     return Expediente.tenant == tenant.id
 
 
@@ -85,7 +81,7 @@ def _check_nif(value: str) -> str:
     return compact
 
 
-async def _staff_of(tenant: TenantContext, user_ids: list[int]) -> list[int]:
+async def staff_of(tenant: TenantContext, user_ids: list[int]) -> list[int]:
     """The ids, checked to be staff of the tenant (keeps the order, drops repeats)."""
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:
@@ -98,13 +94,13 @@ async def _staff_of(tenant: TenantContext, user_ids: list[int]) -> list[int]:
     return wanted
 
 
-def _local_today(cal: Any) -> date:
+def local_today(cal: Any) -> date:
     return cal.local_date(datetime.now(UTC))
 
 
-async def _insert_tareas(tenant: TenantContext, expediente_id: int, phase: int, fase: Fase,
+async def insert_tareas(tenant: TenantContext, expediente_id: int, phase: int, fase: Fase,
                          cal: Any, assignee: int | None) -> None:
-    today = _local_today(cal)
+    today = local_today(cal)
     now = datetime.now(UTC)
     rows = [Tarea(tenant=tenant.id, expediente=expediente_id, phase=phase, title=t.title,
                   assignee=assignee, due_date=due(cal, today, t.dias), created_at=now)
@@ -148,10 +144,10 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
     if not procedimiento.active:
         raise InvalidExpediente("El procedimiento está dado de baja")
     await catalogo.check_unit(tenant, data.unit_dir3)
-    responsables = await _staff_of(tenant, data.responsables
+    responsables = await staff_of(tenant, data.responsables
                                    or ([user_id] if user_id is not None else []))
     cal = await calendar_of(tenant)
-    today = _local_today(cal)
+    today = local_today(cal)
     due_date = due(cal, start or today, procedimiento.plazo, procedimiento.plazo_unit)
     async with atomic():
         number = await numbering.next_number(tenant.id, today.year, numbering.EXPEDIENTE)
@@ -169,7 +165,7 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
             await Responsable.insert(*[Responsable(tenant=tenant.id, expediente=row.id, user=u)
                                        for u in responsables])
         if procedimiento.fases:
-            await _insert_tareas(tenant, row.id, 0, procedimiento.fases[0], cal,
+            await insert_tareas(tenant, row.id, 0, procedimiento.fases[0], cal,
                                  responsables[0] if responsables else None)
         code = code_of(today.year, number)
         await history.log(tenant, row.id, "opened",
@@ -185,7 +181,7 @@ async def _row(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
         *Expediente.all_columns(),
         Expediente.procedimiento.name.as_alias("procedimiento_name"),
         Expediente.procedimiento.fases.as_alias("fases"),
-    ).where(_scoped(tenant) & (Expediente.id == expediente_id)).output(load_json=True).first()
+    ).where(scoped(tenant) & (Expediente.id == expediente_id)).output(load_json=True).first()
     if row is None:
         raise ExpedienteNotFound(expediente_id)
     return row
@@ -193,7 +189,7 @@ async def _row(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
 
 async def check_exists(tenant: TenantContext, expediente_id: int) -> None:
     """404 unless the expediente is the tenant's (one cheap query)."""
-    if not await Expediente.exists().where(_scoped(tenant) & (Expediente.id == expediente_id)):
+    if not await Expediente.exists().where(scoped(tenant) & (Expediente.id == expediente_id)):
         raise ExpedienteNotFound(expediente_id)
 
 
@@ -213,7 +209,7 @@ def _user_ref(row: dict[str, Any], prefix: str) -> UserRef | None:
                    email=row[f"{prefix}_email"])
 
 
-def _tarea_columns() -> tuple[Any, ...]:
+def tarea_columns() -> tuple[Any, ...]:
     return (Tarea.id, Tarea.expediente.as_alias("expediente_id"),
             Tarea.expediente.year.as_alias("year"), Tarea.expediente.number.as_alias("number"),
             Tarea.expediente.subject.as_alias("expediente_subject"), Tarea.phase, Tarea.title,
@@ -223,7 +219,7 @@ def _tarea_columns() -> tuple[Any, ...]:
             Tarea.due_date, Tarea.done_at, Tarea.done_by)
 
 
-def _tarea_out(row: dict[str, Any]) -> TareaOut:
+def tarea_out(row: dict[str, Any]) -> TareaOut:
     return TareaOut(id=row["id"], expediente_id=row["expediente_id"],
                     expediente_code=code_of(row["year"], row["number"]),
                     expediente_subject=row["expediente_subject"], phase=row["phase"],
@@ -231,7 +227,7 @@ def _tarea_out(row: dict[str, Any]) -> TareaOut:
                     due_date=row["due_date"], done_at=row["done_at"], done_by=row["done_by"])
 
 
-def _summary_fields(row: dict[str, Any]) -> dict[str, Any]:
+def summary_fields(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "code": code_of(row["year"], row["number"]),
             "identificador": row["identificador"], "subject": row["subject"],
             "state": row["state"], "procedimiento": row["procedimiento_name"] or "",
@@ -257,20 +253,20 @@ async def _get(tenant: TenantContext, expediente_id: int) -> ExpedienteOut:
         Responsable.user.email.as_alias("email")).where(
         (Responsable.tenant == tenant.id) & (Responsable.expediente == expediente_id)
     ).order_by(Responsable.id)
-    tareas = await Tarea.select(*_tarea_columns()).where(
+    tareas = await Tarea.select(*tarea_columns()).where(
         (Tarea.tenant == tenant.id) & (Tarea.expediente == expediente_id)).order_by(
         Tarea.phase).order_by(Tarea.due_date).order_by(Tarea.id)
     fases = msgspec.convert(row["fases"] or [], list[Fase])
     phase_name = fases[row["phase"]].name if row["phase"] < len(fases) else ""
     return ExpedienteOut(
-        **_summary_fields(row), year=row["year"], number=row["number"],
+        **summary_fields(row), year=row["year"], number=row["number"],
         procedimiento_id=row["procedimiento"], clasificacion=row["clasificacion"],
         phase=row["phase"], phase_name=phase_name, origin=row["origin"],
         registro_ref=row["registro_ref"], opened_by=row["opened_by"],
         closed_at=row["closed_at"],
         interesados=[InteresadoOut(**i) for i in interesados],
         responsables=[UserRef(**r) for r in responsables],
-        tareas=[_tarea_out(t) for t in tareas],
+        tareas=[tarea_out(t) for t in tareas],
         relacionados=await _relacionados(tenant, expediente_id))
 
 
@@ -286,107 +282,6 @@ async def _relacionados(tenant: TenantContext, expediente_id: int) -> list[Exped
 
 
 # --------------------------------------------------------------------------- search
-
-
-def _summary_query() -> Any:
-    return Expediente.select(
-        Expediente.id, Expediente.year, Expediente.number, Expediente.identificador,
-        Expediente.subject, Expediente.state, Expediente.unit_dir3, Expediente.opened_at,
-        Expediente.due_date, Expediente.procedimiento.name.as_alias("procedimiento_name"))
-
-
-async def _summaries(where: Any, limit: int = 500, offset: int = 0) -> list[ExpedienteSummary]:
-    rows = await _summary_query().where(where).order_by(Expediente.opened_at, ascending=False
-                                                        ).limit(limit).offset(offset)
-    return [ExpedienteSummary(**_summary_fields(r)) for r in rows]
-
-
-def _contains(column: Any, text: str) -> Any:
-    """Case-insensitive substring match (SQLite's LIKE ignores ASCII case already)."""
-    pattern = f"%{text.replace('%', '').replace('_', '')}%"
-    return column.ilike(pattern) if engine().engine_type == "postgres" else column.like(pattern)
-
-
-async def search(tenant: TenantContext, filters: Busqueda) -> list[ExpedienteSummary]:
-    """Expedientes matching every given filter, newest first. ``q`` matches the code
-    (``2026/42``), the subject, or an interesado's NIF or name."""
-    where = _scoped(tenant)
-    if filters.state:
-        where &= Expediente.state == filters.state
-    if filters.procedimiento_id is not None:
-        where &= Expediente.procedimiento == filters.procedimiento_id
-    if filters.unit_dir3:
-        where &= Expediente.unit_dir3 == filters.unit_dir3
-    if filters.year is not None:
-        where &= Expediente.year == filters.year
-    if filters.nif:
-        where &= Expediente.id.is_in(Interesado.select(Interesado.expediente).where(
-            (Interesado.tenant == tenant.id) & (Interesado.nif == es_nif.compact(filters.nif))))
-    text = filters.q.strip()
-    if text:
-        year, _, number = text.partition("/")
-        if year.isdigit() and number.isdigit():
-            where &= (Expediente.year == int(year)) & (Expediente.number == int(number))
-        else:
-            people = Interesado.select(Interesado.expediente).where(
-                (Interesado.tenant == tenant.id)
-                & (_contains(Interesado.name, text) | (Interesado.nif == es_nif.compact(text))))
-            where &= _contains(Expediente.subject, text) | Expediente.id.is_in(people)
-    return await _summaries(where, filters.limit, filters.offset)
-
-
-async def units_of_user(tenant: TenantContext, user_id: int) -> list[str]:
-    """The units (DIR3) a staff member works in."""
-    return [r["unit_dir3"] for r in await Adscripcion.select(Adscripcion.unit_dir3).where(
-        (Adscripcion.tenant == tenant.id) & (Adscripcion.user == user_id))]
-
-
-async def of_unit(tenant: TenantContext, user_id: int) -> list[ExpedienteSummary]:
-    """Open expedientes of the units the user works in, and those they are responsible for."""
-    units = await units_of_user(tenant, user_id)
-    responsible = Responsable.select(Responsable.expediente).where(
-        (Responsable.tenant == tenant.id) & (Responsable.user == user_id))
-    mine = Expediente.id.is_in(responsible)
-    if units:
-        mine |= Expediente.unit_dir3.is_in(units)
-    return await _summaries(_scoped(tenant) & (Expediente.state == "E01") & mine)
-
-
-async def my_tasks(tenant: TenantContext, user_id: int) -> list[TareaOut]:
-    """Pending tasks assigned to the user, soonest due first."""
-    rows = await Tarea.select(*_tarea_columns()).where(
-        (Tarea.tenant == tenant.id) & (Tarea.assignee == user_id) & Tarea.done_at.is_null()
-    ).order_by(Tarea.due_date).order_by(Tarea.id)
-    return [_tarea_out(r) for r in rows]
-
-
-async def of_citizen(tenant: TenantContext, nif: str) -> list[ExpedienteCiudadano]:
-    """The expedientes where ``nif`` is an interesado or a representative."""
-    rows = await Interesado.select(
-        Interesado.role, Interesado.expediente.year.as_alias("year"),
-        Interesado.expediente.number.as_alias("number"),
-        Interesado.expediente.subject.as_alias("subject"),
-        Interesado.expediente.state.as_alias("state"),
-        Interesado.expediente.opened_at.as_alias("opened_at"),
-        Interesado.expediente.due_date.as_alias("due_date"),
-        Interesado.expediente.procedimiento.name.as_alias("procedimiento"),
-    ).where((Interesado.tenant == tenant.id) & (Interesado.nif == es_nif.compact(nif))
-            ).order_by(Interesado.expediente.opened_at, ascending=False)
-    seen: set[str] = set()
-    result = []
-    for r in rows:
-        code = code_of(r["year"], r["number"])
-        if code in seen:
-            continue
-        seen.add(code)
-        result.append(ExpedienteCiudadano(
-            code=code, subject=r["subject"], procedimiento=r["procedimiento"] or "",
-            state=r["state"], opened_at=r["opened_at"],
-            due_date=r["due_date"], role=r["role"]))
-    return result
-
-
-# --------------------------------------------------------------------------- changes
 
 
 async def add_interesado(tenant: TenantContext, expediente_id: int, data: InteresadoIn, *,
@@ -406,7 +301,7 @@ async def add_interesado(tenant: TenantContext, expediente_id: int, data: Intere
 
 async def set_responsables(tenant: TenantContext, expediente_id: int, user_ids: list[int], *,
                            actor: str) -> ExpedienteOut:
-    wanted = await _staff_of(tenant, user_ids)
+    wanted = await staff_of(tenant, user_ids)
     if not wanted:
         raise InvalidExpediente("Un expediente necesita al menos un responsable")
     async with atomic():
@@ -418,65 +313,6 @@ async def set_responsables(tenant: TenantContext, expediente_id: int, user_ids: 
         await history.log(tenant, expediente_id, "responsables",
                           "Responsables de la tramitación cambiados", actor=actor,
                           detail={"users": wanted})
-    return await get(tenant, expediente_id)
-
-
-async def add_tarea(tenant: TenantContext, expediente_id: int, data: TareaIn, *,
-                    actor: str) -> ExpedienteOut:
-    """Add an ad hoc task to the current phase."""
-    if (data.dias is None) == (data.due_date is None):
-        raise InvalidExpediente("Indique el plazo en días hábiles o la fecha de vencimiento")
-    assignees = await _staff_of(tenant, [data.assignee_id] if data.assignee_id else [])
-    due_date = data.due_date
-    if data.dias is not None:
-        cal = await calendar_of(tenant)
-        due_date = due(cal, _local_today(cal), data.dias)
-    assert due_date is not None
-    async with atomic():
-        row = await require_open(tenant, expediente_id)
-        await Tarea.insert(Tarea(tenant=tenant.id, expediente=expediente_id, phase=row["phase"],
-                                 title=data.title, assignee=assignees[0] if assignees else None,
-                                 due_date=due_date, created_at=datetime.now(UTC)))
-        await history.log(tenant, expediente_id, "task_added", f"Tarea: {data.title}",
-                          actor=actor, detail={"due_date": due_date.isoformat()})
-    return await get(tenant, expediente_id)
-
-
-async def complete_tarea(tenant: TenantContext, tarea_id: int, *, actor: str) -> ExpedienteOut:
-    async with atomic():
-        tarea = await Tarea.select(Tarea.expediente, Tarea.title, Tarea.done_at).where(
-            (Tarea.tenant == tenant.id) & (Tarea.id == tarea_id)).first()
-        if tarea is None:
-            raise ExpedienteNotFound(f"tarea {tarea_id}")
-        await require_open(tenant, tarea["expediente"])
-        if tarea["done_at"] is not None:
-            raise InvalidExpediente("La tarea ya está hecha")
-        await Tarea.update({Tarea.done_at: datetime.now(UTC), Tarea.done_by: actor}).where(
-            (Tarea.tenant == tenant.id) & (Tarea.id == tarea_id))
-        await history.log(tenant, tarea["expediente"], "task_done",
-                          f"Tarea hecha: {tarea['title']}", actor=actor)
-    return await get(tenant, tarea["expediente"])
-
-
-async def advance_phase(tenant: TenantContext, expediente_id: int, *, actor: str,
-                        user_id: int | None) -> ExpedienteOut:
-    """Move to the procedure's next phase and create its tasks; pending ones block it."""
-    cal = await calendar_of(tenant)
-    async with atomic():
-        row = await require_open(tenant, expediente_id)
-        fases = msgspec.convert(row["fases"] or [], list[Fase])
-        following = row["phase"] + 1
-        if following >= len(fases):
-            raise InvalidExpediente("El expediente está en la última fase del procedimiento")
-        if await Tarea.exists().where((Tarea.tenant == tenant.id)
-                                      & (Tarea.expediente == expediente_id)
-                                      & (Tarea.phase == row["phase"]) & Tarea.done_at.is_null()):
-            raise InvalidExpediente("Quedan tareas pendientes en la fase actual")
-        await Expediente.update({Expediente.phase: following}).where(
-            _scoped(tenant) & (Expediente.id == expediente_id))
-        await _insert_tareas(tenant, expediente_id, following, fases[following], cal, user_id)
-        await history.log(tenant, expediente_id, "phase",
-                          f"Fase: {fases[following].name}", actor=actor)
     return await get(tenant, expediente_id)
 
 
@@ -506,7 +342,7 @@ async def relate(tenant: TenantContext, expediente_id: int, data: RelacionIn, *,
 async def set_adscripciones(tenant: TenantContext, user_id: int, units: list[str], *,
                             actor: str) -> None:
     """The units a staff member works in (replaces the earlier list)."""
-    await _staff_of(tenant, [user_id])
+    await staff_of(tenant, [user_id])
     async with atomic():
         await Adscripcion.delete().where((Adscripcion.tenant == tenant.id)
                                          & (Adscripcion.user == user_id))
@@ -527,22 +363,16 @@ async def staff(tenant: TenantContext) -> list[UserRef]:
     return list({r["id"]: UserRef(**r) for r in rows}.values())
 
 
-
 async def id_by_code(tenant: TenantContext, code: str) -> int:
     """The id of the expediente people call ``2026/000042`` (leading zeros optional)."""
     year, _, number = code.strip().partition("/")
     if not (year.isdigit() and number.isdigit()):
         raise InvalidExpediente(f"{code!r} no es un número de expediente (AAAA/NNNNNN)")
     row = await Expediente.select(Expediente.id).where(
-        _scoped(tenant) & (Expediente.year == int(year)) & (Expediente.number == int(number))
+        scoped(tenant) & (Expediente.year == int(year)) & (Expediente.number == int(number))
     ).first()
     if row is None:
         raise InvalidExpediente(f"No hay ningún expediente {code}")
     return row["id"]
 
 
-async def widget_context(tenant: TenantContext, actor: Any) -> dict[str, Any]:
-    """Dashboard widget: the actor's pending and overdue tasks."""
-    tasks = await my_tasks(tenant, actor.user_id or 0)
-    today = date.today()
-    return {"pending": len(tasks), "overdue": sum(t.due_date < today for t in tasks)}

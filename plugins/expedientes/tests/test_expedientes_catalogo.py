@@ -10,7 +10,7 @@ from expedientes_tools import LICENCIA, QueryCounter, add_licencia
 from core.signing.samples import sample_pdf
 from core.tenancy.context import operator_tenant
 from core.testing import csrf_headers
-from plugins.expedientes import catalogo, demo, documentos, services
+from plugins.expedientes import busqueda, catalogo, demo, documentos, services
 from plugins.expedientes.schemas import Busqueda, ExpedienteIn
 
 
@@ -66,7 +66,7 @@ async def test_the_demo_seeds_models_and_expedientes_in_several_procedures(entid
     tenant = await entidad()
     await demo.seed(tenant)
     await demo.seed(tenant)  # idempotent
-    found = await services.search(tenant, Busqueda())
+    found = await busqueda.search(tenant, Busqueda())
     assert len(found) == len(demo.EXPEDIENTES)
     assert {e.procedimiento for e in found} == {"Licencia de obra menor",
                                                 "Ocupación de la vía pública",

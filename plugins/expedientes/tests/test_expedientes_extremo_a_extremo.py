@@ -19,7 +19,7 @@ from core.identity.sessions import SESSION_COOKIE
 from core.signing.samples import sample_pdf
 from core.tenancy.services import add_unit
 from core.testing import csrf_headers
-from plugins.expedientes import documentos, services
+from plugins.expedientes import busqueda, documentos, services
 from plugins.expedientes.indice import cades_intact
 from plugins.expedientes.schemas import Busqueda
 
@@ -54,7 +54,7 @@ async def test_from_the_sede_to_an_eni_remision(client, sealed_entidad, staff, d
     assert "Número de registro" in presented.text
     await drain()  # justificante, distribution to the unit, the expediente opened
 
-    [summary] = await services.search(tenant, Busqueda())
+    [summary] = await busqueda.search(tenant, Busqueda())
     exp = await services.get(tenant, summary.id)
     assert exp.origin == "registro" and exp.registro_ref in presented.text
     assert exp.subject.endswith("Cambio de ventanas en calle Real 12")

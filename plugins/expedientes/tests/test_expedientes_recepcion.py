@@ -34,7 +34,7 @@ from core.documents.tables import Document
 from core.signing.credentials import SEAL, signer_for
 from core.signing.samples import sample_pdf
 from core.testing import csrf_headers
-from plugins.expedientes import documentos, services
+from plugins.expedientes import busqueda, documentos
 from plugins.expedientes.indice import cades_contenido, cades_intact
 from plugins.expedientes.schemas import Busqueda
 
@@ -122,7 +122,7 @@ async def test_a_package_from_another_administration_becomes_an_expediente(
     other_client, _ = await staff(elsewhere, "secretario")
     refused = await _receive(other_client, elsewhere, package.zip())
     assert refused.status_code == 422 and "ya está en la plataforma" in refused.text
-    assert await services.search(elsewhere, Busqueda()) == []
+    assert await busqueda.search(elsewhere, Busqueda()) == []
 
     remitted = await client.post(f"/api/v1/{tenant.slug}/expedientes/{exp['id']}/remision",
                                  headers=await csrf_headers(client))
@@ -196,7 +196,7 @@ async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
         response = await _receive(client, tenant, body)
         assert response.status_code == 422, (case, response.text)
         assert expected[case] in response.json()["detail"], (case, response.text)
-    assert await services.search(tenant, Busqueda()) == []
+    assert await busqueda.search(tenant, Busqueda()) == []
     assert not await Document.exists().where(Document.tenant == tenant.id)
     too_big = await _receive(client, tenant, b"0" * (201 * 2**20))
     assert too_big.status_code == 413

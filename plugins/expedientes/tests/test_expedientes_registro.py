@@ -11,7 +11,7 @@ from core.documents.eni import TipoDocumental
 from core.signing.samples import sample_pdf
 from core.tenancy.services import add_unit
 from core.testing import csrf_headers
-from plugins.expedientes import documentos, services
+from plugins.expedientes import busqueda, documentos
 from plugins.expedientes.schemas import Busqueda
 from plugins.registro import services as registro
 from plugins.registro.schemas import AnexoIn, AsientoIn, InteresadoIn, Persona
@@ -75,7 +75,7 @@ async def test_an_entrada_opens_an_expediente_with_its_anexos_and_justificante(
     again = await client.post(api(tenant, f"registro/{asiento.id}/expediente"),
                               json={"procedimiento_id": licencia.id}, headers=headers)
     assert again.status_code == 422 and exp["code"] in again.json()["detail"]
-    assert len(await services.search(tenant, Busqueda())) == 1
+    assert len(await busqueda.search(tenant, Busqueda())) == 1
 
 
 async def test_an_entrada_joins_an_open_expediente_only(entidad, staff, drain):
@@ -119,7 +119,7 @@ async def test_distribution_opens_or_joins_by_itself(entidad, drain):
                                                      codigo_asunto=licencia.sia_code),
                                     channel="sede", actor="t")
     await drain()
-    found = await services.search(tenant, Busqueda())
+    found = await busqueda.search(tenant, Busqueda())
     assert len(found) == 1 and found[0].unit_dir3 == urbanismo
     code = (await registro.get(tenant, first.id)).numero_expediente
     assert code == found[0].code
@@ -131,7 +131,7 @@ async def test_distribution_opens_or_joins_by_itself(entidad, drain):
                                                          extracto="Queja sin procedimiento"),
                                         channel="sede", actor="t")
     await drain()
-    assert len(await services.search(tenant, Busqueda())) == 1
+    assert len(await busqueda.search(tenant, Busqueda())) == 1
     titles = [d.title for d in await documentos.list_documents(tenant, found[0].id)]
     assert "subsanacion.pdf" in titles
     assert (await registro.get(tenant, follow_up.id)).numero_expediente == code

@@ -12,7 +12,7 @@ from core.audit.log import verify
 from core.calendar import add_dias_habiles, add_meses
 from core.calendar_app.services import calendar_of
 from core.testing import csrf_headers
-from plugins.expedientes import services
+from plugins.expedientes import busqueda, services
 from plugins.expedientes.schemas import Busqueda, ExpedienteIn
 
 ANA = {"nif": "12345678Z", "name": "Ana Pérez Gil", "email": "ana@example.org"}
@@ -81,7 +81,7 @@ async def test_bad_input_is_refused_with_the_reason_and_saves_nothing(entidad, s
         assert response.status_code in (400, 404, 422), response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert message in response.text
-    assert await services.search(tenant, Busqueda()) == []
+    assert await busqueda.search(tenant, Busqueda()) == []
     bad_procedure = {**LICENCIA, "code": "Mal Código"}
     response = await client.post(api(tenant, "procedimientos"), json=bad_procedure,
                                  headers=await csrf_headers(client))
