@@ -17,7 +17,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "entity_admin": ("*", "-core.console", "-core.support"),
     "secretario": ("*", "-core.console", "-core.support", "-core.roles", "-core.tokens"),
     "registro": ("registro.*", "documents.upload", "*.view"),
-    "tramitador": ("expedientes.*", "tablon.*", "documents.upload", "firma.request", "*.view"),
+    "tramitador": ("expedientes.*", "tablon.*", "documents.upload", "firma.request",
+                   "registro.receive", "*.view"),
     "firmante": ("firma.*", "*.view"),
     "read_only": ("*.view",),
 }

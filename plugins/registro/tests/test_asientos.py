@@ -206,6 +206,12 @@ async def test_permissions(client, make_entity, staff):
     await staff(client, entity.tenant, "read_only")
     assert (await post(client, entity, "/asientos", ENTRADA)).status_code == 403
     assert (await client.get(f"{entity.api}/asientos")).status_code == 200
+    created = await services.register(entity.tenant, solicitud(unidad_destino=entity.urbanismo),
+                                      channel="presencial", actor="t")
+    await staff(client, entity.tenant, "tramitador")  # a unit's staff take their entradas
+    taken = await post(client, entity, f"/asientos/{created.id}/aceptar", {})
+    assert taken.status_code == 200 and taken.json()["distribution_state"] == "aceptado"
+    assert (await post(client, entity, "/asientos", ENTRADA)).status_code == 403
 
 
 async def test_service_rectify_needs_a_real_change(make_entity):
