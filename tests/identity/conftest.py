@@ -2,8 +2,6 @@
 from their own addresses, a real SMTP server and a real OpenID Connect provider, both on
 loopback."""
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import hashlib
