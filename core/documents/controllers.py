@@ -20,6 +20,7 @@ from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut, PublicDocument, VersionOut
 from core.documents.uploads import body_chunks, stream_form
 from core.documents.verification import TooManyLookups, verified_content, verify
+from core.signing.flows import flows_of_document, signers_of
 from core.web.errors import problem
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
@@ -87,8 +88,6 @@ class StaffDocuments(Controller):
 
     @get("/{document_id:int}", opt={"permission": permissions.VIEW.name})
     async def detail(self, request: Request, document_id: FromPath[int]) -> Template:
-        from core.signing.flows import flows_of_document, signers_of
-
         tenant = tenant_of(request)
         return await page(request, "core:documents/detail.html",
                           document=await services.get_document(tenant, document_id),

@@ -43,6 +43,7 @@ from core.documents.tables import Document, DocumentSignature, DocumentVersion
 from core.errors import DomainError, NotFoundError
 from core.events import emit
 from core.signing.backends import SignerBackend
+from core.signing.credentials import SEAL, signer_for
 from core.signing.errors import SigningError
 from core.signing.signatures import Signed, add_signature
 from core.tenancy.context import TenantContext
@@ -200,8 +201,6 @@ async def issue_document(
     content = await asyncio.to_thread(_without_metadata, pdf)
     signed = None
     if sign_with_seal:
-        from core.signing.credentials import SEAL, signer_for
-
         seal = await signer_for(tenant, SEAL)
         signed = await _signed(content, seal, csv=csv, url=verify_url(tenant, csv), version=1)
         content = signed.pdf

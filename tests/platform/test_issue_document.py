@@ -22,6 +22,7 @@ from core.documents.services import (
 )
 from core.signing.credentials import NoCredential
 from core.signing.samples import sample_pdf
+from core.testing import csrf_headers
 from tests.fakes import alpha
 from tests.platform.platform_tools import stamps, stored_blobs
 
@@ -113,3 +114,25 @@ async def test_another_tenants_document_answers_404(client, sealed_tenant, login
     page = await client.get(f"/{mine.slug}/documentos/{foreign.id}")
     assert page.status_code == 404
     assert (await get_document(theirs, foreign.id)).title == "Ajeno"
+
+
+async def test_a_publication_copy_has_no_metadata(client, sealed_tenant, login):
+    tenant = await sealed_tenant()
+    await login(client, tenant, "secretario")
+    headers = {**await csrf_headers(client), "content-type": "application/pdf"}
+    uploaded = (await client.post(f"/api/v1/{tenant.slug}/documentos/", headers=headers,
+                                  params={"filename": "bando.pdf", "title": "Bando"},
+                                  content=pdf_with_author())).json()
+    url = f"/api/v1/{tenant.slug}/documentos/{uploaded['id']}"
+    copy = await client.post(f"{url}/publicacion", headers=headers)
+    assert copy.status_code == 200, copy.text
+    assert copy.json()["version"] == 2
+    content = (await client.get(f"{url}/contenido")).content
+    assert b"Pepe Secreto" not in content and content.startswith(b"%PDF-")
+    original = (await client.get(f"{url}/contenido", params={"version": 1})).content
+    assert b"Pepe Secreto" in original
+    sealed = await issue_document(tenant, pdf=sample_pdf(), title="Sellado",
+                                  tipo_documental="TD11", actor="t")
+    refused = await client.post(f"/api/v1/{tenant.slug}/documentos/{sealed.id}/publicacion",
+                                headers=headers)
+    assert refused.status_code == 422 and "firmas" in refused.json()["detail"]

@@ -3,6 +3,7 @@ refused when they do not open or have expired, replaced, opened through backend 
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 
@@ -134,3 +135,16 @@ def test_the_master_key_is_generated_once_private_and_checked(tmp_path):
         Settings(master_key="not hex").effective_master_key()
     production = msgspec.structs.replace(settings, profile="production")
     assert any("master_key" in p for p in production.production_problems())
+
+
+async def test_concejo_pki_dev_installs_what_is_missing(concejo_kernel, make_tenant, capsys):
+    tenant = await make_tenant()
+    [command] = [c for c in concejo_kernel.commands if c.name == "pki"]
+    parser = argparse.ArgumentParser()
+    command.configure(parser)
+    assert await command.run(parser.parse_args(["dev", "--tenant", tenant.slug]),
+                             concejo_kernel) == 0
+    assert f"Seals installed: {tenant.slug}" in capsys.readouterr().out
+    assert [c.purpose for c in await list_credentials(tenant)] == [SEAL]
+    await command.run(parser.parse_args(["dev", "--tenant", tenant.slug]), concejo_kernel)
+    assert "Seals installed: none new" in capsys.readouterr().out
