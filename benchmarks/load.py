@@ -40,6 +40,7 @@ PASSWORD = "una contraseña de carga"
 STAFF = "carga@diputacion.invalid"
 #: route group -> weight in the mix
 MIX = {"sede": 45, "api": 25, "staff": 25, "write": 5}
+TRANSPORT_ERROR = 599  # counted with the errors
 
 
 async def populate(database_url: str, data_dir: Path, tenants: int) -> list[str]:
@@ -132,7 +133,6 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=60)
 
-
 class Samples:
     """Latencies (seconds) and status codes per route group."""
 
@@ -199,7 +199,10 @@ async def window(base: str, slugs: list[str], seconds: float, clients: int,
             while time.perf_counter() < deadline:
                 group = rng.choices(groups, weights)[0]
                 began = time.perf_counter()
-                status = await one_request(citizen, staff, rng.choice(slugs), group, rng)
+                try:
+                    status = await one_request(citizen, staff, rng.choice(slugs), group, rng)
+                except httpx.TransportError:  # e.g. a keep-alive connection closed under us
+                    status = TRANSPORT_ERROR
                 samples.add(group, time.perf_counter() - began, status)
 
         await asyncio.gather(*(loop(n) for n in range(clients)))
@@ -324,7 +327,13 @@ def main() -> None:
         slugs = asyncio.run(populate(database, data, args.tenants))
         print(f"{len(slugs)} tenants ready in {time.perf_counter() - began:.1f} s "
               f"({'PostgreSQL' if database.startswith('postgres') else 'SQLite'})")
-        asyncio.run(drive(args, env, slugs, data))
+        try:
+            asyncio.run(drive(args, env, slugs, data))
+        except httpx.HTTPError:
+            for log in sorted(data.glob("server*.log")):  # what the server said last
+                print(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}",
+                      file=sys.stderr)
+            raise
 
 
 if __name__ == "__main__":
