@@ -46,14 +46,17 @@ _SESSIONS: dict[str, tuple[int, dict[str, str]]] = {}  # role -> (user id, cooki
 def staff(login: Callable[..., Awaitable[int]]) -> Callable[..., Awaitable[None]]:
     """Like ``login``, but one real login per role for the whole run: later calls grant the
     role in the new entity and reuse the session (password hashing is slow on purpose)."""
+    from core.identity import sessions
     from core.identity.services import grant_role
+    from core.identity.sessions import SESSION_COOKIE
 
     async def as_staff(client: Any, tenant: TenantContext, role: str) -> None:
-        if role not in _SESSIONS:
-            user_id = await login(client, tenant, role)
+        cached = _SESSIONS.get(role)
+        if cached is None or await sessions.load(cached[1][SESSION_COOKIE], touch=False) is None:
+            user_id = await login(client, tenant, role)  # first time, or the session expired
             _SESSIONS[role] = (user_id, dict(client.cookies))
             return
-        user_id, cookies = _SESSIONS[role]
+        user_id, cookies = cached
         await grant_role(user_id, tenant.id, role)
         client.cookies.update(cookies)
 
