@@ -45,7 +45,7 @@ async def distribute(tenant: TenantContext, asiento_id: int, unidad: str, *,
             Asiento.unidad_destino: unidad, Asiento.distribution_state: "distribuido",
             Asiento.distribution_reason: "", Asiento.distribution_at: datetime.now(UTC),
         }, action="registro.distributed", actor=actor, detail={"unidad": unidad})
-        await tasks.announce_distribution.send(tenant.id, asiento_id=asiento_id, unidad=unidad)
+        await queue_announcement(tenant, asiento_id, unidad)
     return await services.get(tenant, asiento_id)
 
 
@@ -90,6 +90,13 @@ async def inbox(tenant: TenantContext, unidad: str,
         & Asiento.distribution_state.is_in(list(states)) & (Asiento.state == "vigente")
     ).order_by(Asiento.official_at)
     return await services.summaries(tenant, rows)
+
+
+async def queue_announcement(tenant: TenantContext, asiento_id: int, unidad: str) -> None:
+    """Queue the news for the plugins that listen (none listening: no job at all)."""
+    hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
+    if hooks.on_asiento_distributed.get_hookimpls():
+        await tasks.announce_distribution.send(tenant.id, asiento_id=asiento_id, unidad=unidad)
 
 
 async def announce(tenant: TenantContext, asiento_id: int, unidad: str) -> None:

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import logging
 import time
+from typing import Any
 
 from core.calendar import (
     MissingHolidayData,
@@ -35,7 +36,7 @@ from core.tenancy.context import TenantContext
 log = logging.getLogger(__name__)
 _warned: set[tuple[int, int]] = set()  # (tenant, year) gaps already logged by this process
 CALENDAR_TTL = 30.0  # seconds a process keeps an entity's calendar (a new closure waits)
-_calendars: dict[int, tuple[float, WorkingCalendar]] = {}
+_calendars: dict[tuple[int, int], tuple[float, WorkingCalendar]] = {}  # (tenant, 0 | year)
 
 
 class CalendarMissing(DomainError):
@@ -77,19 +78,19 @@ async def _stand_in(tenant: TenantContext, years: list[int]) -> WorkingCalendar:
     return WorkingCalendar(days, years=covered)
 
 
-async def _calendar(tenant: TenantContext) -> WorkingCalendar:
-    """The entity's calendar, read at most every ``CALENDAR_TTL`` seconds per process."""
+async def _cached(key: tuple[int, int], build: Any) -> WorkingCalendar:
+    """A calendar kept ``CALENDAR_TTL`` seconds per process (``build`` makes it)."""
     now = time.monotonic()
-    cached = _calendars.get(tenant.id)
+    cached = _calendars.get(key)
     if cached is None or cached[0] < now:
-        cached = _calendars[tenant.id] = (now + CALENDAR_TTL, await calendar_of(tenant))
+        cached = _calendars[key] = (now + CALENDAR_TTL, await build())
     return cached[1]
 
 
 async def official_time(tenant: TenantContext, received_at: dt.datetime
                         ) -> PresentacionRegistro:
     """When a presentation received at ``received_at`` (aware) counts, in the seat's zone."""
-    calendar = await _calendar(tenant)
+    calendar = await _cached((tenant.id, 0), lambda: calendar_of(tenant))
     try:
         return fecha_oficial_presentacion(calendar, received_at)
     except OutsideCalendarError:
@@ -98,7 +99,7 @@ async def official_time(tenant: TenantContext, received_at: dt.datetime
             _warned.add((tenant.id, year))
             log.warning("Registro of %s: calendar of %s not loaded; using the shipped days",
                         tenant.slug, year)
-    stand_in = await _stand_in(tenant, [year, year + 1])
+    stand_in = await _cached((tenant.id, year), lambda: _stand_in(tenant, [year, year + 1]))
     try:
         return fecha_oficial_presentacion(stand_in, received_at)
     except OutsideCalendarError as exc:

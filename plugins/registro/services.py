@@ -20,7 +20,7 @@ from core.errors import DomainError, NotFoundError
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
-from plugins.registro import personas, tasks
+from plugins.registro import distribution, personas, tasks
 from plugins.registro.numbering import next_number
 from plugins.registro.officialtime import official_time
 from plugins.registro.schemas import (
@@ -155,7 +155,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
             await tasks.make_justificante.send(tenant.id, key=f"justificante-{row.id}",
                                                asiento_id=row.id)
         if inbox:
-            await tasks.announce_distribution.send(tenant.id, asiento_id=row.id, unidad=inbox)
+            await distribution.queue_announcement(tenant, row.id, inbox)
     return _out(row.to_dict(), interesados, [anexos_module.out(a.to_dict()) for a in anexo_rows])
 
 
