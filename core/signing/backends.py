@@ -162,29 +162,47 @@ class Pkcs11Backend:
         cert_label: str | None = None,
         chain: Sequence[asn1_x509.Certificate] | None = None,
     ) -> None:
-        from pkcs11 import Attribute, Mechanism, ObjectClass, PKCS11Error
+        from pkcs11 import Mechanism, PKCS11Error
+        from pkcs11.exceptions import UserAlreadyLoggedIn
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign.pkcs11 import open_pkcs11_session
 
         self._mechanism = Mechanism.SHA256_RSA_PKCS
         self._lock = threading.Lock()
+        criteria = TokenCriteria(label=token_label)
         try:
-            self._session = open_pkcs11_session(
-                module_path, token_criteria=TokenCriteria(label=token_label), user_pin=pin
-            )
+            try:
+                self._session = open_pkcs11_session(module_path, token_criteria=criteria,
+                                                    user_pin=pin)
+            except UserAlreadyLoggedIn:
+                # Login is per application and token: another backend of this process
+                # already logged in, so this session shares that login.
+                self._session = open_pkcs11_session(module_path, token_criteria=criteria)
+        except PKCS11Error as exc:
+            raise SigningError(f"PKCS#11 token {token_label!r}: {exc!r}") from exc
+        try:
+            self._load_objects(key_label, cert_label or key_label, chain)
+        except BaseException:
+            self._session.close()  # never leave a logged-in session behind a failure
+            raise
+
+    def _load_objects(self, key_label: str, wanted: str,
+                      chain: Sequence[asn1_x509.Certificate] | None) -> None:
+        from pkcs11 import Attribute, ObjectClass, PKCS11Error
+
+        try:
             self._key = self._session.get_key(ObjectClass.PRIVATE_KEY, label=key_label)
             certs = [
                 asn1_x509.Certificate.load(obj[Attribute.VALUE])
                 for obj in self._session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})
             ]
-            wanted = cert_label or key_label
             labelled = list(
                 self._session.get_objects(
                     {Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: wanted}
                 )
             )
         except PKCS11Error as exc:
-            raise SigningError(f"PKCS#11 token {token_label!r}: {exc!r}") from exc
+            raise SigningError(f"PKCS#11 key {key_label!r}: {exc!r}") from exc
         if len(labelled) != 1:
             raise SigningError(f"expected one certificate labelled {wanted!r} on the token")
         self._certificate = asn1_x509.Certificate.load(labelled[0][Attribute.VALUE])
