@@ -107,3 +107,13 @@ async def test_numbers_are_per_tenant(make_tenant):
     first_b = await services.publish(b, AnuncioIn(title="Uno B", body="x"), actor="t")
     second_a = await services.publish(a, AnuncioIn(title="Dos A", body="x"), actor="t")
     assert (first_a.number, first_b.number, second_a.number) == (1, 1, 2)
+
+
+async def test_simultaneous_publications_get_distinct_numbers(make_tenant):
+    import asyncio
+
+    tenant = await make_tenant(plugins=("tablon",))
+    published = await asyncio.gather(*(
+        services.publish(tenant, AnuncioIn(title=f"Anuncio {i}", body="x"), actor="t")
+        for i in range(8)))
+    assert sorted(a.number for a in published) == list(range(1, 9))
