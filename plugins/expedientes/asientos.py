@@ -101,7 +101,8 @@ def _tipo(anexo_tipo: str) -> TipoDocumental:
 
 async def _copy(tenant: TenantContext, expediente_id: int, asiento: AsientoOut, *,
                 actor: str) -> None:
-    """Incorporate the asiento's anexos and justificante (inside the caller's transaction)."""
+    """Incorporate the asiento's anexos and justificante (inside the caller's transaction;
+    ``_issued`` ran before it)."""
     blobs = _kernel.current().blobs
     origen = Origen.ADMINISTRACION if asiento.channel == "sir" else Origen.CIUDADANO
     for anexo in asiento.anexos:
@@ -110,16 +111,23 @@ async def _copy(tenant: TenantContext, expediente_id: int, asiento: AsientoOut, 
                                  anexo.filename, anexo.mime, title, actor=actor,
                                  tipo=_tipo(anexo.tipo_documento), origen=origen)
         await documentos.link(tenant, expediente_id, document, "registro", actor=actor)
-    if asiento.channel != "sir":  # through SIR the administration of origin gave it
+    if asiento.justificante_ready:
         await documentos.link(tenant, expediente_id, await _justificante(tenant, asiento),
                               "registro", actor=actor)
 
 
+async def _issued(tenant: TenantContext, asiento: AsientoOut) -> AsientoOut:
+    """The entrada with its justificante, which the registro issues in a job that may not
+    have run yet. Issuing is idempotent; it runs here in a transaction of its own, before
+    ours, locking the asiento and then the audit chain as the registro's job does."""
+    if asiento.channel != "sir":  # through SIR the administration of origin gave it
+        async with atomic():
+            await registro_justificante.issue(tenant, asiento.id)
+    return await registro.get(tenant, asiento.id)
+
+
 async def _justificante(tenant: TenantContext, asiento: AsientoOut) -> DocumentOut:
-    """The entrada's justificante as a document of the entity. The registro issues it in a
-    job that may not have run yet: issuing is idempotent, so ask for it here."""
-    await registro_justificante.issue(tenant, asiento.id)
-    asiento = await registro.get(tenant, asiento.id)
+    """The entrada's justificante as a document of the entity."""
     try:  # a justificante the registro issued as a document of the entity
         return await documents.find_by_csv(tenant, asiento.justificante_csv)
     except documents.DocumentNotFound:  # one the registro keeps as a file of its own
@@ -143,30 +151,32 @@ async def _stored(tenant: TenantContext, content: bytes, filename: str, mime: st
 async def open_from(tenant: TenantContext, asiento_id: int, procedimiento_id: int, *,
                     actor: str, user_id: int | None, unit_dir3: str = "") -> ExpedienteOut:
     """Open an expediente from an entrada of the registro, all or nothing."""
-    asiento = await _entrada(tenant, asiento_id)
+    asiento = await _issued(tenant, await _entrada(tenant, asiento_id))
     data = ExpedienteIn(procedimiento_id=procedimiento_id, subject=asiento.extracto[:300],
                         interesados=interesados_of(asiento), unit_dir3=unit_dir3)
     official: date = asiento.official_at.astimezone(MADRID).date()
+
+    async def link(code: str) -> None:  # the asiento first, as the registro locks it
+        await registro_distribution.link_expediente(tenant, asiento_id, code, actor=actor)
+
     async with atomic():
         opened = await services.open_expediente(
             tenant, data, actor=actor, user_id=user_id, origin="registro",
-            registro_ref=asiento.numero, start=official)
+            registro_ref=asiento.numero, start=official, numbered=link)
         await _copy(tenant, opened.id, asiento, actor=actor)
-        await registro_distribution.link_expediente(tenant, asiento_id, opened.code,
-                                                    actor=actor)
     return await services.get(tenant, opened.id)
 
 
 async def attach(tenant: TenantContext, expediente_id: int, asiento_id: int, *,
                  actor: str) -> ExpedienteOut:
     """Incorporate an entrada (its anexos and justificante) into an open expediente."""
-    asiento = await _entrada(tenant, asiento_id, joining=expediente_id)
+    asiento = await _issued(tenant, await _entrada(tenant, asiento_id, joining=expediente_id))
     async with atomic():
         expediente = await services.require_open(tenant, expediente_id)
-        await _copy(tenant, expediente_id, asiento, actor=actor)
-        await registro_distribution.link_expediente(
+        await registro_distribution.link_expediente(  # the asiento first, as in the registro
             tenant, asiento_id, services.code_of(expediente["year"], expediente["number"]),
             actor=actor)
+        await _copy(tenant, expediente_id, asiento, actor=actor)
         await history.log(tenant, expediente_id, "registro_attached",
                           f"Incorporado el asiento {asiento.numero}: {asiento.extracto}",
                           actor=actor, detail={"asiento": asiento.numero})

@@ -6,6 +6,7 @@ Every query is scoped to one tenant; another tenant's id is a 404. A closed expe
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -136,10 +137,16 @@ def _interesado_row(tenant: TenantContext, expediente_id: int, person: PersonaIn
 
 async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: str,
                           user_id: int | None, origin: str = "manual", registro_ref: str = "",
-                          start: date | None = None) -> ExpedienteOut:
+                          start: date | None = None,
+                          numbered: Callable[[str], Awaitable[None]] | None = None
+                          ) -> ExpedienteOut:
     """Open an expediente of a procedure: number, ENI identificador, first phase's tasks and
     the plazo to resolve, counted from ``start`` (the registry's official date when it
-    came in through the registro; today otherwise) on the entity's calendar."""
+    came in through the registro; today otherwise) on the entity's calendar.
+
+    ``numbered(code)`` runs in the transaction as soon as the number is drawn, before
+    anything else is written: what must lock rows of its own first (the registro's asiento,
+    which the registro locks before the audit chain) does it there."""
     procedimiento = await catalogo.get(tenant, data.procedimiento_id)
     if not procedimiento.active:
         raise InvalidExpediente("El procedimiento está dado de baja")
@@ -151,6 +158,9 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
     due_date = due(cal, start or today, procedimiento.plazo, procedimiento.plazo_unit)
     async with atomic():
         number = await numbering.next_number(tenant.id, today.year, numbering.EXPEDIENTE)
+        code = code_of(today.year, number)
+        if numbered is not None:
+            await numbered(code)
         row = Expediente(
             tenant=tenant.id, year=today.year, number=number,
             identificador=make_identificador(tenant.dir3, today.year, f"{number:06d}",
@@ -167,7 +177,6 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
         if procedimiento.fases:
             await insert_tareas(tenant, row.id, 0, procedimiento.fases[0], cal,
                                  responsables[0] if responsables else None)
-        code = code_of(today.year, number)
         await history.log(tenant, row.id, "opened",
                           f"Expediente {code} abierto ({procedimiento.name})", actor=actor,
                           detail={"origin": origin, "registro": registro_ref,
