@@ -3,7 +3,8 @@
 The diputación (the operator tenant) writes a procedure once and publishes it as a model;
 every entity of the province sees the models and adopts the ones it uses, which copies
 the procedure with its phases and templates into the entity's own catalogue, where it can
-adapt it. Models are the one thing an entity reads from another tenant.
+adapt it. Models are the one thing an entity reads from another tenant: explicitly, in
+the diputación's scope (``core.tenancy.rls.tenant_scope``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from core.audit.log import record
 from core.db import atomic
 from core.errors import DomainError, NotFoundError
 from core.tenancy.context import TenantContext, operator_tenant
+from core.tenancy.rls import tenant_scope
 from core.tenancy.tables import Unit
 from plugins.expedientes.schemas import (
     Fase,
@@ -188,11 +190,12 @@ async def _model_source() -> TenantContext:
 async def list_models(tenant: TenantContext) -> list[ModeloOut]:
     """The diputación's published models, marking those this entity has adopted."""
     source = await _model_source()
-    rows = await Procedimiento.select(
-        Procedimiento.id, Procedimiento.code, Procedimiento.name, Procedimiento.sia_code,
-        Procedimiento.description).where(
-        _scoped(source.id) & (Procedimiento.is_model == True)  # noqa: E712
-        & (Procedimiento.active == True)).order_by(Procedimiento.name)  # noqa: E712
+    async with tenant_scope(source.id):  # read in the diputación's own scope
+        rows = await Procedimiento.select(
+            Procedimiento.id, Procedimiento.code, Procedimiento.name, Procedimiento.sia_code,
+            Procedimiento.description).where(
+            _scoped(source.id) & (Procedimiento.is_model == True)  # noqa: E712
+            & (Procedimiento.active == True)).order_by(Procedimiento.name)  # noqa: E712
     adopted = {r["adopted_from"] for r in await Procedimiento.select(
         Procedimiento.adopted_from).where(_scoped(tenant.id)
                                           & Procedimiento.adopted_from.is_not_null())}
@@ -202,16 +205,18 @@ async def list_models(tenant: TenantContext) -> list[ModeloOut]:
 async def adopt_model(tenant: TenantContext, model_id: int, *, actor: str) -> ProcedimientoOut:
     """Copy a published model into the entity's catalogue (its unit becomes the entity)."""
     source = await _model_source()
-    model = await Procedimiento.select().where(
-        _scoped(source.id) & (Procedimiento.id == model_id)
-        & (Procedimiento.is_model == True)).output(load_json=True).first()  # noqa: E712
+    async with tenant_scope(source.id):  # read in the diputación's own scope
+        model = await Procedimiento.select().where(
+            _scoped(source.id) & (Procedimiento.id == model_id)
+            & (Procedimiento.is_model == True)).output(load_json=True).first()  # noqa: E712
+        source_plantillas = await _plantillas(source.id, model_id)
     if model is None:
         raise ProcedimientoNotFound(model_id)
     if await Procedimiento.exists().where(_scoped(tenant.id)
                                           & (Procedimiento.adopted_from == model_id)):
         raise InvalidProcedimiento("La entidad ya ha adoptado este procedimiento modelo")
     plantillas = [PlantillaIn(code=p.code, title=p.title, tipo_documental=p.tipo_documental,
-                              body=p.body) for p in await _plantillas(source.id, model_id)]
+                              body=p.body) for p in source_plantillas]
     data = ProcedimientoIn(
         code=model["code"], name=model["name"], sia_code=model["sia_code"],
         description=model["description"], plazo=model["plazo"],

@@ -14,14 +14,14 @@ from datetime import UTC, date, datetime
 import msgspec
 
 from core.calendar import MADRID
-from core.db import atomic, engine
+from core.db import atomic
 from core.documents import services as documents
 from core.documents.eni import Origen, TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
 from plugins.expedientes import catalogo, history, pdfs, services
-from plugins.expedientes.tables import DocumentoExpediente, Expediente
+from plugins.expedientes.tables import DocumentoExpediente
 
 SOURCE_LABELS = {"plantilla": "Generado de plantilla", "subida": "Incorporado",
                  "registro": "Del registro", "resolucion": "Resolución",
@@ -83,13 +83,6 @@ async def list_documents(tenant: TenantContext, expediente_id: int) -> list[Docu
     return msgspec.convert(rows, list[DocumentoOut])
 
 
-async def lock(tenant: TenantContext, expediente_id: int) -> None:
-    """Serialise additions to one expediente (PostgreSQL; SQLite writers are serial)."""
-    if engine().engine_type == "postgres":
-        await Expediente.select(Expediente.id).where(
-            (Expediente.tenant == tenant.id) & (Expediente.id == expediente_id)).lock_rows()
-
-
 async def link(tenant: TenantContext, expediente_id: int, document: DocumentOut, source: str,
                *, actor: str) -> None:
     """Incorporate a stored document at the end of an open expediente (inside a
@@ -102,7 +95,7 @@ async def append(tenant: TenantContext, expediente_id: int, document: DocumentOu
                  source: str, *, actor: str) -> None:
     """Add a document at the end of the expediente, whatever its state (a received one
     arrives closed)."""
-    await lock(tenant, expediente_id)
+    await services.lock(tenant, expediente_id)
     last = await DocumentoExpediente.select(DocumentoExpediente.position).where(
         (DocumentoExpediente.tenant == tenant.id)
         & (DocumentoExpediente.expediente == expediente_id)).order_by(
@@ -121,11 +114,11 @@ async def generate(tenant: TenantContext, expediente_id: int, plantilla_id: int,
     """Issue a document from a template of the expediente's procedure, sealed, with CSV."""
     expediente = await services.get(tenant, expediente_id)
     plantilla = await catalogo.plantilla(tenant, plantilla_id)
-    await services.require_open(tenant, expediente_id)
     text = pdfs.render_body(plantilla.body, pdfs.template_context(tenant, expediente))
     pdf, csv = await pdfs.render(tenant, "documento", plantilla.title, expediente=expediente,
                                  paragraphs=pdfs.paragraphs(text))
     async with atomic():
+        await services.require_open(tenant, expediente_id)
         document = await documents.issue_document(
             tenant, pdf=pdf, title=plantilla.title, tipo_documental=plantilla.tipo_documental,
             actor=actor, csv=csv, organo=expediente.unit_dir3)
@@ -138,8 +131,8 @@ async def upload(tenant: TenantContext, expediente_id: int, *, chunks: AsyncIter
                  tipo_documental: TipoDocumental | str = TipoDocumental.OTROS,
                  origen: Origen | int = Origen.CIUDADANO) -> DocumentOut:
     """Store an uploaded file and incorporate it; nothing is kept if either step fails."""
-    await services.require_open(tenant, expediente_id)
     async with atomic():
+        await services.require_open(tenant, expediente_id)
         document = await documents.upload_document(
             tenant, chunks=chunks, filename=filename, declared_mime=declared_mime, title=title,
             actor=actor, tipo_documental=tipo_documental, origen=origen)

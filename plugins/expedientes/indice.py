@@ -104,7 +104,6 @@ async def sign(tenant: TenantContext, contenido: IndiceContenido) -> FirmaEni:
 async def close(tenant: TenantContext, expediente_id: int, *, actor: str) -> ExpedienteOut:
     """Close an open expediente with its signed índice (E02)."""
     async with atomic():
-        await documentos.lock(tenant, expediente_id)
         row = await services.require_open(tenant, expediente_id)
         if await Resolucion.exists().where(
                 (Resolucion.tenant == tenant.id) & (Resolucion.expediente == expediente_id)

@@ -135,6 +135,8 @@ async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFir
                                  paragraphs=pdfs.paragraphs(resolucion.body))
     async with atomic():
         await services.require_open(tenant, expediente.id)
+        if (await get(tenant, resolucion_id)).state != DRAFT:  # sent meanwhile
+            raise InvalidResolucion("La resolución ya se ha enviado a firma")
         document = await documents.issue_document(
             tenant, pdf=pdf, title=resolucion.title, tipo_documental=TipoDocumental.RESOLUCION,
             actor=actor, csv=csv, sign_with_seal=False, organo=expediente.unit_dir3)

@@ -202,8 +202,19 @@ async def check_exists(tenant: TenantContext, expediente_id: int) -> None:
         raise ExpedienteNotFound(expediente_id)
 
 
+async def lock(tenant: TenantContext, expediente_id: int) -> None:
+    """Lock the expediente's row for the rest of the transaction (PostgreSQL; SQLite
+    writers are serial). Changes take it first: the expediente, then the registro's
+    asiento, then the audit chain, always in that order, so two of them never deadlock."""
+    if engine().engine_type == "postgres":
+        await Expediente.select(Expediente.id).where(
+            scoped(tenant) & (Expediente.id == expediente_id)).lock_rows()
+
+
 async def require_open(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
-    """The expediente's row; refuses a closed one (its índice is signed)."""
+    """The expediente's row, locked; refuses a closed one (its índice is signed). Call it
+    first in the transaction of a change."""
+    await lock(tenant, expediente_id)
     row = await _row(tenant, expediente_id)
     if row["state"] != "E01":
         raise InvalidExpediente(f"El expediente {code_of(row['year'], row['number'])} está "
