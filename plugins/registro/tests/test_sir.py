@@ -73,7 +73,8 @@ async def test_round_trip_between_two_entities_keeps_every_field(
                              json={"destino": b.oficina, "unidad": b.urbanismo},
                              headers=await csrf_headers(client))
     assert sent.status_code == 201, sent.text
-    assert sent.json()["state"] == "pendiente_envio"
+    assert sent.json()["state"] in ("pendiente_envio", "enviado", "enviado_ack")  # the job
+    # may already have delivered it by the time the answer is written
     await drain()
     (outgoing,) = await exchanges(a, "outgoing")
     assert outgoing.state == "enviado_ack"  # delivered, and B's ACK came back
