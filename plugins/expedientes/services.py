@@ -1,7 +1,7 @@
-"""Expedientes: opening, the people in them, phases and tasks, related files, search.
+"""Expedientes: opening, reading, the people in them, responsables, related files.
 
 Every query is scoped to one tenant; another tenant's id is a 404. A closed expediente
-(E02, E03) no longer changes.
+(E02, E03) no longer changes. Tasks and phases are in ``tareas``, searches in ``busqueda``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import msgspec
 from stdnum.es import nif as es_nif
 
 from core.audit.log import record
+from core.calendar import WorkingCalendar
 from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.eni import make_identificador
@@ -95,12 +96,14 @@ async def staff_of(tenant: TenantContext, user_ids: list[int]) -> list[int]:
     return wanted
 
 
-def local_today(cal: Any) -> date:
+def local_today(cal: WorkingCalendar) -> date:
+    """Today at the seat of the entity (its calendar's zone)."""
     return cal.local_date(datetime.now(UTC))
 
 
 async def insert_tareas(tenant: TenantContext, expediente_id: int, phase: int, fase: Fase,
-                         cal: Any, assignee: int | None) -> None:
+                        cal: WorkingCalendar, assignee: int | None) -> None:
+    """Create the tasks of a phase, each due its días hábiles from today."""
     today = local_today(cal)
     now = datetime.now(UTC)
     rows = [Tarea(tenant=tenant.id, expediente=expediente_id, phase=phase, title=t.title,
