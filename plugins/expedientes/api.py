@@ -6,13 +6,13 @@ from typing import Annotated, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core import kernel as _kernel
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.uploads import body_chunks, read_limited
+from core.errors import DomainError
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
     asientos,
@@ -33,12 +33,14 @@ from plugins.expedientes.schemas import (
     ActividadOut,
     AsientoLibro,
     Busqueda,
+    Dir3,
     EnvioFirma,
     ExpedienteIn,
     ExpedienteOut,
     ExpedienteSummary,
     InteresadoIn,
     ModeloOut,
+    OptionalDir3,
     ProcedimientoIn,
     ProcedimientoOut,
     RelacionIn,
@@ -68,7 +70,7 @@ class Responsables(msgspec.Struct, forbid_unknown_fields=True):
 
 class DesdeAsiento(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     procedimiento_id: int
-    unit_dir3: Annotated[str, msgspec.Meta(pattern=r"^([A-Z0-9]{9})?$")] = ""
+    unit_dir3: OptionalDir3 = ""
 
 
 class Recepcion(msgspec.Struct, forbid_unknown_fields=True):
@@ -76,16 +78,20 @@ class Recepcion(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Unidades(msgspec.Struct, forbid_unknown_fields=True):
-    units: Annotated[list[Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{9}$")]],
-                     msgspec.Meta(max_length=50)]
+    units: Annotated[list[Dir3], msgspec.Meta(max_length=50)]
+
+
+class InvalidInput(DomainError):
+    """A form or query that does not validate; the message says where (422, shown to
+    people on the page as well)."""
 
 
 def convert(value: object, type_: type[T]) -> T:
-    """``msgspec.convert`` from form or query strings; 400 with the reason when invalid."""
+    """``msgspec.convert`` from form or query strings; ``InvalidInput`` when invalid."""
     try:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:
-        raise ValidationException(detail=str(exc)) from None
+        raise InvalidInput(f"Datos no válidos: {exc}") from None
 
 
 def download(content: bytes, mime: str, filename: str) -> Response:

@@ -127,6 +127,19 @@ async def update(tenant: TenantContext, procedimiento_id: int, data: Procedimien
     return await get(tenant, procedimiento_id)
 
 
+async def add_plantilla(tenant: TenantContext, procedimiento_id: int, data: PlantillaIn, *,
+                        actor: str) -> ProcedimientoOut:
+    """Add a template to one of the tenant's procedures."""
+    async with atomic():
+        procedimiento = await get(tenant, procedimiento_id)
+        if data.code in {p.code for p in procedimiento.plantillas}:
+            raise InvalidProcedimiento(f"Ya hay una plantilla con el código {data.code!r}")
+        await _insert_plantillas(tenant.id, procedimiento_id, [data])
+        await record(tenant.id, "expedientes.plantilla_added", actor=actor,
+                     target=f"procedimiento:{procedimiento_id}", detail={"code": data.code})
+    return await get(tenant, procedimiento_id)
+
+
 async def get(tenant: TenantContext, procedimiento_id: int) -> ProcedimientoOut:
     row = await Procedimiento.select().where(
         _scoped(tenant.id) & (Procedimiento.id == procedimiento_id)).output(load_json=True).first()

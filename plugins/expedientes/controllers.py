@@ -41,6 +41,7 @@ from plugins.expedientes.api import (
     RESOLVER,
     TRAMITAR,
     VIEW,
+    InvalidInput,
     Recepcion,
     convert,
     download,
@@ -50,6 +51,8 @@ from plugins.expedientes.schemas import (
     EnvioFirma,
     ExpedienteIn,
     InteresadoIn,
+    PlantillaIn,
+    ProcedimientoIn,
     RelacionIn,
     ResolucionIn,
     TareaIn,
@@ -104,6 +107,50 @@ class ResolucionForm(msgspec.Struct, kw_only=True):
 
 class AsientoForm(msgspec.Struct, kw_only=True):
     procedimiento_id: int
+
+
+class ProcedimientoForm(msgspec.Struct, kw_only=True):
+    """A procedure as the staff form sends it; ``fases`` is one line per phase:
+    ``Instrucción: Informe técnico (10); Informe jurídico (10)`` (días hábiles)."""
+
+    code: str
+    name: str
+    sia_code: str
+    plazo: int
+    plazo_unit: str = "meses"
+    silencio: str = "desestimatorio"
+    unit_dir3: str = ""
+    description: str = ""
+    fases: str = ""
+
+    def procedimiento(self) -> dict[str, object]:
+        return {"code": self.code.strip(), "name": self.name.strip(),
+                "sia_code": self.sia_code.strip(), "plazo": self.plazo,
+                "plazo_unit": self.plazo_unit, "silencio": self.silencio,
+                "unit_dir3": self.unit_dir3.strip().upper(),
+                "description": self.description.strip(), "fases": parse_fases(self.fases)}
+
+
+class PlantillaNueva(msgspec.Struct, kw_only=True):
+    code: str
+    title: str
+    tipo_documental: str
+    body: str
+
+
+def parse_fases(text: str) -> list[dict[str, object]]:
+    """``Fase: tarea (días); tarea (días)`` per line → phases with their tasks."""
+    fases: list[dict[str, object]] = []
+    for line in filter(None, (raw.strip() for raw in text.splitlines())):
+        name, _, tasks = line.partition(":")
+        tareas = []
+        for task in filter(None, (t.strip() for t in tasks.split(";"))):
+            title, _, days = task.rstrip(")").rpartition("(")
+            if not title.strip() or not days.strip().isdigit():
+                raise InvalidInput(f"Tarea mal escrita: {task!r}; use «título (días hábiles)»")
+            tareas.append({"title": title.strip(), "dias": int(days)})
+        fases.append({"name": name.strip(), "tareas": tareas})
+    return fases
 
 
 TIMELINE_ON_PAGE = 50  # the whole history is in the API (…/actividad)
@@ -167,7 +214,34 @@ class StaffController(Controller):
         tenant = tenant_of(request)
         return await page(request, "expedientes/procedimientos.html",
                           procedimientos=await catalogo.list_all(tenant),
-                          modelos=await catalogo.list_models(tenant))
+                          modelos=await catalogo.list_models(tenant),
+                          tipos=list(TipoDocumental))
+
+    @post("/procedimientos", opt=PROCEDIMIENTOS)
+    async def create_procedimiento(self, request: Request,
+                                   data: URLEncodedBody[ProcedimientoForm]) -> Redirect:
+        tenant = tenant_of(request)
+        await catalogo.create(tenant, convert(data.procedimiento(), ProcedimientoIn),
+                              actor=actor_of(request).audit_name)
+        return Redirect(f"/{tenant.slug}/expedientes/procedimientos")
+
+    @post("/procedimientos/{procedimiento_id:int}/plantillas", opt=PROCEDIMIENTOS)
+    async def add_plantilla(self, request: Request, procedimiento_id: FromPath[int],
+                            data: URLEncodedBody[PlantillaNueva]) -> Redirect:
+        tenant = tenant_of(request)
+        plantilla = convert({"code": data.code.strip(), "title": data.title.strip(),
+                             "tipo_documental": data.tipo_documental, "body": data.body},
+                            PlantillaIn)
+        await catalogo.add_plantilla(tenant, procedimiento_id, plantilla,
+                                     actor=actor_of(request).audit_name)
+        return Redirect(f"/{tenant.slug}/expedientes/procedimientos")
+
+    @post("/procedimientos/{procedimiento_id:int}/modelo", opt=PROCEDIMIENTOS)
+    async def publish_model(self, request: Request, procedimiento_id: FromPath[int]) -> Redirect:
+        tenant = tenant_of(request)
+        await catalogo.publish_model(tenant, procedimiento_id, True,
+                                     actor=actor_of(request).audit_name)
+        return Redirect(f"/{tenant.slug}/expedientes/procedimientos")
 
     @post("/modelos/{model_id:int}/adoptar", opt=PROCEDIMIENTOS)
     async def adopt(self, request: Request, model_id: FromPath[int]) -> Redirect:

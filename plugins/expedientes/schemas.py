@@ -10,6 +10,7 @@ import msgspec
 from core.documents.eni import TipoDocumental
 
 Dir3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{9}$")]
+OptionalDir3 = Annotated[str, msgspec.Meta(pattern=r"^([A-Z0-9]{9})?$")]  # "": not said
 Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$",
                                    description="minúsculas, cifras y guiones")]
 SiaCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{1,30}$")]
@@ -62,7 +63,7 @@ class ProcedimientoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     plazo: Annotated[int, msgspec.Meta(ge=1, le=730)]
     plazo_unit: PlazoUnit = "meses"
     silencio: Silencio = "desestimatorio"
-    unit_dir3: Dir3 | Literal[""] = ""  # empty: the entity itself
+    unit_dir3: OptionalDir3 = ""  # empty: the entity itself
     fases: Annotated[list[Fase], msgspec.Meta(max_length=20)] = []
     plantillas: Annotated[list[PlantillaIn], msgspec.Meta(max_length=50)] = []
 
@@ -127,7 +128,7 @@ class ExpedienteIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     procedimiento_id: int
     subject: Title
     interesados: Annotated[list[InteresadoIn], msgspec.Meta(max_length=100)] = []
-    unit_dir3: Dir3 | Literal[""] = ""  # empty: the procedure's unit
+    unit_dir3: OptionalDir3 = ""  # empty: the procedure's unit
     responsables: Annotated[list[int], msgspec.Meta(max_length=20)] = []  # empty: the opener
 
 
@@ -218,7 +219,7 @@ class Busqueda(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     q: Annotated[str, msgspec.Meta(max_length=100)] = ""  # code, subject or interesado
     state: Estado | Literal[""] = ""
     procedimiento_id: int | None = None
-    unit_dir3: Dir3 | Literal[""] = ""
+    unit_dir3: OptionalDir3 = ""
     year: Annotated[int, msgspec.Meta(ge=2000, le=2100)] | None = None
     nif: Annotated[str, msgspec.Meta(max_length=17)] = ""
     limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 100

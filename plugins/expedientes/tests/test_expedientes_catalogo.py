@@ -95,3 +95,37 @@ async def test_the_document_list_is_one_query_however_long(entidad):
             listed = await documentos.list_documents(tenant, exp.id)
         counts[len(listed)] = counter.count
     assert counts == {1: 1, 6: 1}
+
+
+async def test_staff_write_procedures_and_templates_in_forms(entidad, staff):
+    tenant = await entidad()
+    client, _ = await staff(tenant, "secretario")
+    headers = {"accept": "text/html", **await csrf_headers(client)}
+    base = f"/{tenant.slug}/expedientes/procedimientos"
+    created = await client.post(base, headers=headers, data={
+        "name": "Vado permanente", "code": "vado", "sia_code": "445566", "plazo": "2",
+        "plazo_unit": "meses", "silencio": "desestimatorio", "unit_dir3": "",
+        "description": "Reserva de la vía para entrada de vehículos.",
+        "fases": "Instrucción: Informe de la policía local (10); Informe técnico (15)\n"
+                 "Propuesta: Propuesta de resolución (5)"})
+    assert created.status_code in (302, 303), created.text
+    [vado] = await catalogo.list_all(tenant)
+    assert [(f.name, [(t.title, t.dias) for t in f.tareas]) for f in vado.fases] == [
+        ("Instrucción", [("Informe de la policía local", 10), ("Informe técnico", 15)]),
+        ("Propuesta", [("Propuesta de resolución", 5)])]
+    added = await client.post(f"{base}/{vado.id}/plantillas", headers=headers, data={
+        "code": "autorizacion", "title": "Decreto de autorización de vado",
+        "tipo_documental": "TD01", "body": "RESUELVO autorizar a {{ interesado.nombre }}."})
+    assert added.status_code in (302, 303), added.text
+    page = await client.get(base, headers={"accept": "text/html"})
+    assert "Vado permanente" in page.text and "Decreto de autorización de vado" in page.text
+    for fases, message in (("Instrucción: Informe (diez)", "Tarea mal escrita"),
+                           ("Instrucción: (3)", "Tarea mal escrita")):
+        refused = await client.post(base, headers=headers, data={
+            "name": "Otro", "code": "otro", "sia_code": "1", "plazo": "1", "fases": fases})
+        assert refused.status_code == 422 and message in refused.text
+    twice = await client.post(f"{base}/{vado.id}/plantillas", headers=headers, data={
+        "code": "autorizacion", "title": "Otra", "tipo_documental": "TD01", "body": "x"})
+    assert twice.status_code == 422
+    assert len(await catalogo.list_all(tenant)) == 1
+    assert len((await catalogo.get(tenant, vado.id)).plantillas) == 1

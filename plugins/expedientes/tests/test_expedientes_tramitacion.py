@@ -159,7 +159,7 @@ async def test_related_expedientes_and_search_filters(entidad, staff):
     assert await found({"state": "E02"}) == []
     assert await found({"year": obra["year"], "state": "E01"}) == both
     bad = await client.get(api(tenant), params={"state": "E09"})
-    assert bad.status_code == 400 and bad.headers["content-type"].startswith(
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith(
         "application/problem+json")
 
 
