@@ -33,7 +33,8 @@ def _limit() -> int:
     return _kernel.current().settings.upload_max_bytes
 
 
-def _download(content: bytes, mime: str, filename: str) -> Response:
+def download(content: bytes, mime: str, filename: str) -> Response:
+    """An attachment the browser must not sniff, its name reduced to safe characters."""
     safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename) or "documento"
     return Response(content, media_type=mime, headers={
         "content-disposition": f'attachment; filename="{safe}"',
@@ -48,13 +49,13 @@ async def _eni_response(request: Request, document_id: int) -> Response:
     tenant = tenant_of(request)
     document = await services.get_document(tenant, document_id)
     xml = await services.eni_documento(tenant, document_id)
-    return _download(xml, "application/xml", f"{document.identificador}.xml")
+    return download(xml, "application/xml", f"{document.identificador}.xml")
 
 
 async def _content_response(request: Request, document_id: int,
                             version: int | None) -> Response:
     document, content = await services.read_content(tenant_of(request), document_id, version)
-    return _download(content, document.mime, document.filename)
+    return download(content, document.mime, document.filename)
 
 
 class StaffDocuments(Controller):
@@ -187,7 +188,7 @@ class VerificationApi(Controller):
                                                        _address(request))
         except TooManyLookups as exc:
             return _too_many(request, exc)
-        return _download(content, document.mime, f"{document.identificador}.pdf")
+        return download(content, document.mime, f"{document.identificador}.pdf")
 
 
 class SedeVerification(Controller):
@@ -231,7 +232,7 @@ class SedeVerification(Controller):
             response = await self._page(request, 429, csv=csv, error=str(exc))
             response.headers["retry-after"] = str(exc.retry_after)
             return response
-        return _download(content, document.mime, f"{document.identificador}.pdf")
+        return download(content, document.mime, f"{document.identificador}.pdf")
 
 
 ROUTES = [StaffDocuments, DocumentsApi, VerificationApi, SedeVerification]

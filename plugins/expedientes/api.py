@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core import kernel as _kernel
+from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.uploads import body_chunks, read_limited
@@ -92,14 +93,6 @@ def convert(value: object, type_: type[T]) -> T:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:
         raise InvalidInput(f"Datos no válidos: {exc}") from None
-
-
-def download(content: bytes, mime: str, filename: str) -> Response:
-    """An attachment the browser must not sniff; the file name reduced to safe characters."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename) or "documento"
-    return Response(content, media_type=mime, headers={
-        "content-disposition": f'attachment; filename="{safe}"',
-        "x-content-type-options": "nosniff"})
 
 
 def filters_of(request: Request) -> Busqueda:

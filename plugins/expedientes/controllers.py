@@ -16,6 +16,7 @@ from litestar.params import Body, FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
+from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.uploads import read_limited, stream_form
 from core.identity.actor import Actor
@@ -44,7 +45,6 @@ from plugins.expedientes.api import (
     InvalidInput,
     Recepcion,
     convert,
-    download,
     filters_of,
 )
 from plugins.expedientes.schemas import (
