@@ -84,7 +84,7 @@ def out(row: dict[str, Any]) -> AnexoOut:
     return AnexoOut(id=row["id"], position=row["position"], filename=row["filename"],
                     mime=row["mime"], size=row["size"], sha256=row["sha256"],
                     validez=row["validez"], tipo_documento=row["tipo_documento"],
-                    notes=row["notes"], signs=row["signs"])
+                    notes=row["notes"], signs=row["signs"], document=row["document"])
 
 
 async def content(sha256: str) -> bytes:

@@ -102,6 +102,7 @@ class AnexoOut(msgspec.Struct, kw_only=True):
     tipo_documento: str
     notes: str
     signs: int | None = None
+    document: int | None = None  # the core document holding it (None: kept as SIR sent it)
 
 
 class AsientoOut(msgspec.Struct, kw_only=True):
