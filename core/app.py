@@ -34,6 +34,7 @@ from core.logs import configure_logging
 from core.settings import Settings, check_profile, load_settings
 from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
+from core.tenancy.rls import RequestScopeMiddleware
 from core.tenancy.services import RESERVED_SLUGS
 from core.web import formats, i18n
 from core.web.csrf import SessionCSRFMiddleware
@@ -165,9 +166,10 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         openapi_config=OpenAPIConfig(title="Concejo API", version="1"),
         exception_handlers={Exception: handle_exception},
         before_send=[remember_language],
-        middleware=[DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(
-            secret=settings.effective_secret_key().decode(), cookie_name="csrftoken",
-            cookie_samesite="strict"))],
+        middleware=[RequestScopeMiddleware,
+                    DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(
+                        secret=settings.effective_secret_key().decode(),
+                        cookie_name="csrftoken", cookie_samesite="strict"))],
         lifespan=[lifespan],
         debug=settings.debug,
     )

@@ -34,9 +34,12 @@ class Command(msgspec.Struct, frozen=True):
 
 async def _with_db(kernel: Kernel, body: Callable[[], Awaitable[Any]], *,
                    migrate: bool = True) -> Any:
+    from core.tenancy.rls import cross_tenant
+
     await kernel.start(migrate=migrate)
     try:
-        return await body()
+        async with cross_tenant("command line"):  # the operator works on every entity
+            return await body()
     finally:
         await kernel.stop()
 

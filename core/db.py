@@ -51,6 +51,10 @@ class Database:
     def __init__(self, url: str, app_modules: Iterable[str]) -> None:
         self.url = url
         self.engine = make_engine(url)
+        #: PostgreSQL: migrations run as the owner the URL names; the app, through
+        #: ``engine``, as the runtime role (``core.tenancy.rls``). SQLite: one engine.
+        self.owner_engine = make_engine(url) if self.engine.engine_type == "postgres" \
+            else self.engine
         self.registry = AppRegistry(apps=list(app_modules))
         self.bind()
 
@@ -61,20 +65,38 @@ class Database:
     def app_configs(self) -> list[AppConfig]:
         return list(self.registry.app_configs.values())
 
-    def bind(self) -> None:
-        """Point every table (and Piccolo's own migration table) at this engine."""
+    def bind(self, engine: Engine | None = None) -> None:
+        """Point every table (and Piccolo's own migration table) at the runtime engine,
+        or at ``engine``."""
         import core.piccolo_conf as conf
 
-        conf.DB = self.engine
+        engine = engine or self.engine
+        conf.DB = engine
         conf.APP_REGISTRY = self.registry
-        Migration._meta.db = self.engine
+        Migration._meta.db = engine
         for app in self.app_configs():
             for table in app.table_classes:
-                table._meta.db = self.engine
+                table._meta.db = engine
 
     async def migrate(self) -> None:
-        """Run every pending migration of every app."""
-        self.bind()
+        """Run every pending migration of every app; on PostgreSQL as the owner, then
+        install row-level security (``core.tenancy.rls.install``)."""
+        if not self.is_postgres:
+            return await self._run_migrations()
+        from core.tenancy import rls
+
+        assert isinstance(self.owner_engine, PostgresEngine)
+        await self.owner_engine.start_connection_pool(min_size=1, max_size=2)
+        try:
+            self.bind(self.owner_engine)
+            await self._run_migrations()
+            async with self.owner_engine.pool.acquire() as connection:
+                await rls.install(connection)
+        finally:
+            self.bind()
+            await self.owner_engine.close_connection_pool()
+
+    async def _run_migrations(self) -> None:
         output = io.StringIO()
         with contextlib.redirect_stdout(output):  # Piccolo narrates every app
             result = await run_forwards("all")
@@ -85,7 +107,9 @@ class Database:
         if isinstance(self.engine, SQLiteEngine):
             await self.engine._run_in_new_connection("PRAGMA journal_mode=WAL")
         if isinstance(self.engine, PostgresEngine):
-            await self.engine.start_connection_pool(min_size=1, max_size=10)
+            from core.tenancy.rls import pool_setup
+
+            await self.engine.start_connection_pool(min_size=1, max_size=10, setup=pool_setup)
 
     async def stop(self) -> None:
         if isinstance(self.engine, PostgresEngine):

@@ -30,6 +30,7 @@ from core.db import after_commit, atomic, engine
 from core.jobs_app.tables import DoneMessage, OutboxMessage
 from core.metrics import JobMetrics
 from core.tenancy.context import TenantContext, tenant_by_id
+from core.tenancy.rls import cross_tenant, tenant_scope
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ class Job:
             uuid.uuid5(MESSAGE_NAMESPACE, f"{self.name}:{tenant_id}:{key}")
             if key else uuid.uuid4()
         )
-        async with atomic():  # "do nothing" on conflict: two schedulers may send one slot
+        # Written in the receiving tenant's scope (a hand-off to it, never a read of it);
+        # "do nothing" on conflict: two schedulers may send one slot.
+        async with tenant_scope(tenant_id), atomic():
             await OutboxMessage.insert(OutboxMessage(
                 message_id=message_id, tenant=tenant_id, actor_name=self.name,
                 payload=msgspec.to_builtins(payload), created_at=datetime.now(UTC),
@@ -188,6 +191,10 @@ class JobSystem:
     # -- relay -------------------------------------------------------------------------
     async def relay(self, limit: int = 500) -> int:
         """Send committed outbox messages to the broker; returns how many were relayed."""
+        async with cross_tenant("outbox relay"):
+            return await self._relay(limit)
+
+    async def _relay(self, limit: int) -> int:
         pending = await OutboxMessage.select().where(
             OutboxMessage.relayed_at.is_null()
         ).order_by(OutboxMessage.id).limit(limit)
@@ -221,7 +228,8 @@ class JobSystem:
         return "ok"
 
     async def pending(self) -> int:
-        return await OutboxMessage.count().where(OutboxMessage.relayed_at.is_null())
+        async with cross_tenant("outbox relay"):
+            return await OutboxMessage.count().where(OutboxMessage.relayed_at.is_null())
 
     # -- embedded worker ---------------------------------------------------------------
     def start_worker(self, loop: asyncio.AbstractEventLoop | None = None,
@@ -280,6 +288,12 @@ async def _lock_message(message_id: str) -> None:
 async def execute(declared: Job, tenant_id: int, payload: dict[str, Any],
                   message_id: str) -> str:
     """Run one message exactly once per tenant and message id; returns done or skipped."""
+    async with tenant_scope(tenant_id):  # the job works for its tenant only
+        return await _execute(declared, tenant_id, payload, message_id)
+
+
+async def _execute(declared: Job, tenant_id: int, payload: dict[str, Any],
+                  message_id: str) -> str:
     tenant = await tenant_by_id(tenant_id)
     if tenant is None:
         raise MissingTenant(f"Message {message_id} names unknown tenant {tenant_id}")

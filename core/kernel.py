@@ -75,9 +75,14 @@ class Kernel:
 
     async def run_schedules(self, now: datetime | None = None) -> int:
         """Queue each periodic job for every tenant with its plugin enabled, once per slot."""
+        from core.tenancy.rls import cross_tenant
+
+        async with cross_tenant("scheduler"):
+            return await self._run_schedules(now or datetime.now(UTC))
+
+    async def _run_schedules(self, now: datetime) -> int:
         from core.tenancy.tables import TenantPlugin
 
-        now = now or datetime.now(UTC)
         queued = 0
         for schedule in self.schedules:
             tenants = await TenantPlugin.select(TenantPlugin.tenant).where(

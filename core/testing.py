@@ -97,6 +97,11 @@ def concejo_settings(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="session")
 async def concejo_kernel(concejo_settings: Settings,
                          concejo_extra_plugins: list[ModuleType | str]) -> Kernel:
+    from core.tenancy import rls
+
+    # Test code (fixtures, direct service calls, checks) works across tenants; requests
+    # and jobs still start in their own tenant's scope and meet the database wall.
+    rls.allow_unscoped("test code")
     return boot(concejo_settings, concejo_extra_plugins)
 
 

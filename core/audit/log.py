@@ -19,6 +19,7 @@ import msgspec
 
 from core.audit.tables import AuditEntry
 from core.db import atomic, engine
+from core.tenancy.rls import tenant_scope
 
 GENESIS = "0" * 64
 
@@ -102,7 +103,7 @@ async def record(
 
     ``ip`` and ``on_behalf_of`` default to the current request's (``bind``)."""
     context = _context.get()
-    async with atomic():
+    async with tenant_scope(tenant_id), atomic():
         await _lock_chain(tenant_id)
         last = (
             await AuditEntry.select(AuditEntry.seq, AuditEntry.hash)
@@ -132,7 +133,9 @@ async def verify(tenant_id: int) -> BrokenLink | None:
     """Walk one tenant's chain; return the first broken link, or None when intact."""
     prev = GENESIS
     expected_seq = 1
-    rows = await AuditEntry.select().where(AuditEntry.tenant == tenant_id).order_by(AuditEntry.seq)
+    async with tenant_scope(tenant_id):
+        rows = await AuditEntry.select().where(AuditEntry.tenant == tenant_id).order_by(
+            AuditEntry.seq)
     for row in rows:
         if row["seq"] != expected_seq:
             return BrokenLink(tenant_id, expected_seq, f"entry {expected_seq} is missing")

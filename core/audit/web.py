@@ -11,6 +11,7 @@ from litestar.exceptions import ValidationException
 from litestar.response import Template
 
 from core.audit.search import AuditQuery, search, tenant_ids_for
+from core.tenancy.rls import cross_tenant
 from core.web.pages import page, tenant_of
 
 PERMISSION = "core.audit"
@@ -57,7 +58,9 @@ async def entity_audit_api(request: Request) -> dict[str, Any]:
      opt={"face": "console", "permission": PERMISSION})
 async def console_audit(request: Request) -> Template:
     """The diputación searches every entity's chain (or one, by slug)."""
-    return await _page(request, await tenant_ids_for(_query(request).tenant), console=True)
+    async with cross_tenant("diputación audit search"):
+        return await _page(request, await tenant_ids_for(_query(request).tenant),
+                           console=True)
 
 
 AUDIT_ROUTES = [entity_audit, entity_audit_api, console_audit]

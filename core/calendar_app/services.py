@@ -22,6 +22,7 @@ from core.db import atomic
 from core.errors import DomainError
 from core.tenancy.codes import validate_community
 from core.tenancy.context import TenantContext
+from core.tenancy.rls import cross_tenant, tenant_scope
 from core.tenancy.tables import Tenant
 
 MAX_LOCAL_DAYS = 2  # fiestas locales per municipality and year (ET art. 37.2)
@@ -94,8 +95,9 @@ async def load_year(year: int, *, actor: str, community: str | None = None,
     if community is not None:
         validate_community(community)
     report = LoadReport(year=year)
-    loaded = set() if replace else {r["tenant"] for r in await CalendarYear.select(
-        CalendarYear.tenant).where(CalendarYear.year == year)}
+    async with cross_tenant("calendar load"):  # which entities have the year already
+        loaded = set() if replace else {r["tenant"] for r in await CalendarYear.select(
+            CalendarYear.tenant).where(CalendarYear.year == year)}
     query = Tenant.select(Tenant.id, Tenant.slug, Tenant.community, Tenant.ine_code)
     if community is not None:
         query = query.where(Tenant.community == community)
@@ -111,7 +113,8 @@ async def load_year(year: int, *, actor: str, community: str | None = None,
         except MissingHolidayData as exc:
             report.skipped[row["slug"]] = str(exc)
             continue
-        await _load_tenant_year(row, year, days, actor=actor)
+        async with tenant_scope(row["id"]):
+            await _load_tenant_year(row, year, days, actor=actor)
         report.loaded.append(row["slug"])
     return report
 

@@ -23,6 +23,7 @@ from core.identity.providers import ExternalIdentity, IdentityRejected
 from core.identity.services import audit_identity
 from core.identity.sessions import LiveSession
 from core.identity.tables import Representation
+from core.tenancy.rls import tenant_scope
 
 
 class RepresentationError(DomainError):
@@ -68,7 +69,7 @@ async def open_citizen_session(identity: ExternalIdentity, ip: str,
     if tenant_id is None:
         await audit_identity("login.citizen", actor=nif, detail=detail)
         return token
-    async with atomic():
+    async with tenant_scope(tenant_id), atomic():
         await record(tenant_id, "login.citizen", actor=nif, detail=detail)
         if company:
             await _ensure_certificate_representation(tenant_id, nif, company,

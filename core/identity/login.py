@@ -21,6 +21,7 @@ from core.identity.services import audit_identity, needs_mfa
 from core.identity.tables import LoginAttempt, User
 
 WINDOW = timedelta(minutes=15)
+KEEP = timedelta(days=1)  # attempts kept (the audit log keeps them for good)
 LOCK_AFTER = 5
 THROTTLE_AFTER = 20
 
@@ -56,8 +57,10 @@ async def refusal(email: str, ip: str) -> Status | None:
 
 
 async def _attempt(email: str, ip: str, success: bool, action: str) -> None:
-    await LoginAttempt.insert(LoginAttempt(email=email, ip=ip[:45], at=datetime.now(UTC),
-                                           success=success))
+    """Store an attempt (forgetting those no rule looks at any more) and audit it."""
+    now = datetime.now(UTC)
+    await LoginAttempt.delete().where(LoginAttempt.at < now - KEEP)
+    await LoginAttempt.insert(LoginAttempt(email=email, ip=ip[:45], at=now, success=success))
     await audit_identity(action, actor=email, outcome="ok" if success else "failed")
 
 

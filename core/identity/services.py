@@ -12,6 +12,7 @@ from core.identity.actor import ADMIN_ROLES, ROLE_PERMISSIONS
 from core.identity.passwords import hash_password
 from core.identity.tables import Membership, User
 from core.tenancy.context import operator_tenant
+from core.tenancy.rls import cross_tenant
 
 
 class IdentityError(DomainError):
@@ -52,15 +53,11 @@ async def roles_in(user_id: int, tenant_id: int) -> frozenset[str]:
     return frozenset(r["role"] for r in rows)
 
 
-async def tenants_of(user_id: int) -> list[int]:
-    rows = await Membership.select(Membership.tenant).where(Membership.user == user_id)
-    return sorted({r["tenant"] for r in rows})
-
-
 async def needs_mfa(user_id: int) -> bool:
     """True when the user holds an administrative role anywhere (ENS op.acc.6)."""
-    return await Membership.exists().where(
-        (Membership.user == user_id) & Membership.role.is_in(list(ADMIN_ROLES)))
+    async with cross_tenant("authentication"):
+        return await Membership.exists().where(
+            (Membership.user == user_id) & Membership.role.is_in(list(ADMIN_ROLES)))
 
 
 async def set_password(user_id: int, password: str) -> None:

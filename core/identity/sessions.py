@@ -51,6 +51,8 @@ async def open_session(*, user_id: int | None = None, kind: str = "staff",
     """Open a session and return the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
+    await Session.delete().where(  # sessions dead of old age are swept at each login
+        (Session.last_seen < now - IDLE) | (Session.created_at < now - ABSOLUTE))
     await Session.insert(Session(key=digest(token), user=user_id, kind=kind, state=state,
                                  provider=provider, ip=ip[:45], created_at=now, last_seen=now,
                                  **identity))

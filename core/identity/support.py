@@ -17,6 +17,7 @@ from core.audit.log import record
 from core.db import atomic
 from core.errors import DomainError, NotFoundError
 from core.identity.tables import SupportAccess
+from core.tenancy.rls import tenant_scope
 
 MAX_DURATION = timedelta(hours=8)
 ROLE = "diputacion_support"
@@ -59,13 +60,13 @@ async def open_access(tenant_id: int, user_id: int, reason: str, duration: timed
     if not timedelta(minutes=5) <= duration <= MAX_DURATION:
         raise SupportError("La duración debe estar entre 5 minutos y 8 horas")
     now = datetime.now(UTC)
-    async with atomic():
+    async with tenant_scope(tenant_id), atomic():  # from the console, into the entity
         row = SupportAccess(tenant=tenant_id, user=user_id, reason=reason[:2000],
                             started_at=now, expires_at=now + duration)
         await row.save()
         await record(tenant_id, "support.opened", actor=actor, target=f"support:{row.id}",
                      detail={"reason": reason, "until": (now + duration).isoformat()})
-    return (await accesses(tenant_id, access_id=row.id))[0]
+        return (await accesses(tenant_id, access_id=row.id))[0]
 
 
 async def close_access(tenant_id: int, access_id: int, *, actor: str) -> None:

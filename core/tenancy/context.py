@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from core.tenancy.rls import cross_tenant, tenant_scope
 from core.tenancy.tables import Tenant, TenantHost, TenantPlugin
 
 
@@ -57,9 +58,10 @@ async def _load(where: Any) -> TenantContext | None:
     row = await Tenant.select().where(where).first()
     if row is None:
         return None
-    plugin_rows = await TenantPlugin.select(
-        TenantPlugin.plugin, TenantPlugin.enabled, TenantPlugin.settings
-    ).where(TenantPlugin.tenant == row["id"])
+    async with tenant_scope(row["id"]):
+        plugin_rows = await TenantPlugin.select(
+            TenantPlugin.plugin, TenantPlugin.enabled, TenantPlugin.settings
+        ).where(TenantPlugin.tenant == row["id"])
     return TenantContext(
         id=row["id"],
         slug=row["slug"],
@@ -87,9 +89,10 @@ async def tenant_by_id(tenant_id: int) -> TenantContext | None:
 
 
 async def tenant_by_host(host: str) -> TenantContext | None:
-    row = await TenantHost.select(TenantHost.tenant).where(
-        TenantHost.host == host.split(":")[0].lower()
-    ).first()
+    async with cross_tenant("tenant lookup by host"):
+        row = await TenantHost.select(TenantHost.tenant).where(
+            TenantHost.host == host.split(":")[0].lower()
+        ).first()
     return await tenant_by_id(row["tenant"]) if row else None
 
 

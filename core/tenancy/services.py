@@ -21,6 +21,7 @@ from core.events import gather_hook
 from core.plugins import validate_plugin_settings
 from core.tenancy.codes import validate_community, validate_dir3, validate_ine, validate_nif
 from core.tenancy.context import EntityContact, TenantContext, tenant_by_id, tenant_by_slug
+from core.tenancy.rls import cross_tenant, tenant_scope
 from core.tenancy.tables import Tenant, TenantHost, TenantKind, TenantPlugin, Unit
 from core.web.i18n import SUPPORTED
 
@@ -77,10 +78,11 @@ async def add_tenant(data: NewTenant, *, actor: str) -> TenantContext:
                      contact=msgspec.to_builtins(data.contact), demo=data.demo,
                      created_at=datetime.now(UTC))
         await row.save()
-        for host in data.hosts:
-            if await TenantHost.exists().where(TenantHost.host == host.lower()):
-                raise TenancyError(f"Host {host!r} already belongs to another tenant")
-            await TenantHost.insert(TenantHost(tenant=row.id, host=host.lower()))
+        async with cross_tenant("tenant lookup by host"):  # unique across tenants
+            for host in data.hosts:
+                if await TenantHost.exists().where(TenantHost.host == host.lower()):
+                    raise TenancyError(f"Host {host!r} already belongs to another tenant")
+                await TenantHost.insert(TenantHost(tenant=row.id, host=host.lower()))
         await record(row.id, "tenant.created", actor=actor, target=data.slug,
                      detail={"kind": data.kind.value, "dir3": data.dir3})
     tenant = await tenant_by_id(row.id)
@@ -121,7 +123,14 @@ async def add_unit(tenant_id: int, dir3: str, name: str, *, is_office: bool = Fa
 
 async def set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, actor: str,
                      settings: dict[str, Any] | None = None) -> TenantContext:
-    """Enable (with validated settings) or disable a plugin for a tenant."""
+    """Enable (with validated settings) or disable a plugin for a tenant; its hooks run in
+    that tenant's scope (also when the diputación's console asks)."""
+    async with tenant_scope(tenant.id):
+        return await _set_plugin(tenant, plugin, enabled, actor=actor, settings=settings)
+
+
+async def _set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, actor: str,
+                      settings: dict[str, Any] | None) -> TenantContext:
     kernel = _kernel.current()
     plugins = kernel.plugins
     if plugin not in plugins.manifests:

@@ -16,6 +16,7 @@ from core.audit import log as audit
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.identity.duties import violated
+from core.tenancy import rls
 from core.tenancy.context import TenantContext, operator_tenant, tenant_by_slug
 from core.web.i18n import SUPPORTED, negotiate, set_language
 from core.web.language import COOKIE, REMEMBER
@@ -38,6 +39,7 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     hooks = kernel.plugins.hooks_for(tenant.enabled if tenant else ())
     # Console routes have no tenant in the path: roles come from the operator's own tenant.
     auth_tenant = tenant or await operator_tenant()
+    rls.enter(auth_tenant.id if auth_tenant else None)  # the rest of the request works here
     actors = await gather_hook(hooks.authenticate(request=connection, tenant=auth_tenant))
     connection.state.actor = next((a for a in actors if a is not None), ANONYMOUS)
     audit.bind(ip=connection.client.host if connection.client else "",

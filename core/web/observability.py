@@ -21,6 +21,7 @@ from core import metrics
 from core.documents.blobs import blob_store_from_url
 from core.jobs import QUEUE
 from core.jobs_app.tables import OutboxMessage
+from core.tenancy.rls import cross_tenant
 from core.tenancy.tables import Tenant
 
 _PROBE_HASH = "0" * 64
@@ -31,9 +32,10 @@ _blob_store = functools.cache(blob_store_from_url)  # one client per process and
 async def metrics_endpoint() -> Response:
     """Prometheus text exposition of this deployment."""
     kernel = _kernel.current()
-    pending = await OutboxMessage.select(
-        OutboxMessage.tenant.slug, Count(OutboxMessage.id, alias="n")
-    ).where(OutboxMessage.relayed_at.is_null()).group_by(OutboxMessage.tenant.slug)
+    async with cross_tenant("metrics"):
+        pending = await OutboxMessage.select(
+            OutboxMessage.tenant.slug, Count(OutboxMessage.id, alias="n")
+        ).where(OutboxMessage.relayed_at.is_null()).group_by(OutboxMessage.tenant.slug)
     shared = {
         "concejo_outbox_pending": ("Committed jobs and events not yet relayed to the broker",
                                    {(r["tenant.slug"],): r["n"] for r in pending}, ["tenant"]),

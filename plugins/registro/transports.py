@@ -13,6 +13,7 @@ from typing import Protocol
 
 from core import kernel as _kernel
 from core.tenancy.context import TenantContext, tenant_by_id
+from core.tenancy.rls import cross_tenant, declare_pass
 from core.tenancy.tables import Tenant, Unit
 from plugins.registro import tasks
 from plugins.registro.anexos import blob_store
@@ -34,9 +35,15 @@ class SirTransport(Protocol):
         """Hand a De_Mensaje (ACK, confirmación, error) to the registry ``destino``."""
 
 
+#: The cross-tenant pass the transport needs to find a destination registry.
+DIRECTORY = declare_pass("directorio de oficinas de registro")
+
+
 async def registry_tenant(code: str) -> TenantContext:
     """The entity of this installation whose registry answers to ``code``."""
-    rows = await Unit.select(Unit.tenant).where((Unit.dir3 == code) & (Unit.is_office == True))  # noqa: E712
+    async with cross_tenant(DIRECTORY):  # the offices of every entity, by DIR3 code
+        rows = await Unit.select(Unit.tenant).where(
+            (Unit.dir3 == code) & (Unit.is_office == True))  # noqa: E712
     tenant_ids = {r["tenant"] for r in rows}
     if not tenant_ids:
         tenant_ids = {r["id"] for r in await Tenant.select(Tenant.id).where(Tenant.dir3 == code)}

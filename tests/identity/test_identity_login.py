@@ -155,7 +155,7 @@ async def test_one_address_failing_on_many_accounts_is_throttled(client_at, make
     assert (await post_login(client_at(), email)).status_code == 302
 
 
-async def test_old_failures_and_a_success_reset_the_count(client_at, make_tenant):
+async def test_a_success_resets_the_count_of_failures(client_at, make_tenant):
     tenant = await make_tenant()
     _, email = await new_user(tenant, "read_only")
     await failures(4, email=email)
