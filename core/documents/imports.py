@@ -41,11 +41,13 @@ def _extension(nombre_formato: str) -> str:
 async def import_documento(tenant: TenantContext, documento: DocumentoEni, content: bytes, *,
                            title: str, actor: str) -> DocumentOut:
     """Store a received ENI documento with its own metadata (joins the caller's
-    transaction). ``InvalidDocument`` when its identificador is already on the platform or
-    its content is not the format it names; nothing is stored then."""
+    transaction). ``InvalidDocument`` when the tenant already holds its identificador (another
+    tenant may: an expediente remitted between two entities of the platform) or its
+    content is not the format it names; nothing is stored then."""
     meta = documento.metadatos
-    if await Document.exists().where(Document.identificador == meta.identificador):
-        raise InvalidDocument(f"El documento {meta.identificador} ya está en la plataforma")
+    if await Document.exists().where((Document.tenant == tenant.id)
+                                     & (Document.identificador == meta.identificador)):
+        raise InvalidDocument(f"La entidad ya tiene el documento {meta.identificador}")
     filename = f"{meta.identificador}.{_extension(documento.nombre_formato)}"
     whole = filename.endswith(".svg")  # a script may hide past the first bytes
     try:
@@ -61,9 +63,9 @@ async def import_documento(tenant: TenantContext, documento: DocumentoEni, conte
                                         filename=filename, mime=mime,
                                         blob=BlobRef(_sha256(content), len(content)),
                                         actor=actor, note="recibido (ENI)")
-        except (sqlite3.IntegrityError, UniqueViolationError):  # another tenant's, unseen
-            raise InvalidDocument(f"El documento {meta.identificador} ya está en la "
-                                  "plataforma") from None
+        except (sqlite3.IntegrityError, UniqueViolationError):  # received meanwhile
+            raise InvalidDocument(f"La entidad ya tiene el documento {meta.identificador}"
+                                  ) from None
         await record(tenant.id, "documents.imported", actor=actor, target=meta.identificador,
                      detail={"sha256": _sha256(content), "organo": meta.organos[0]})
         await _kernel.current().blobs.put_bytes(content)

@@ -17,7 +17,7 @@ class Document(Table, tablename="core_document"):
     """One electronic document with its ENI metadata (NTI de Documento electrónico)."""
 
     tenant = ForeignKey(Tenant)
-    identificador = Varchar(length=52, unique=True)  # ES_<DIR3>_<AAAA>_<id específico>
+    identificador = Varchar(length=52)  # ES_<DIR3>_<AAAA>_<id específico>, unique per tenant
     csv = Varchar(length=29, unique=True, null=True, default=None)  # only issued documents
     title = Varchar(length=300)
     organo = Varchar(length=9)  # DIR3 of the unit that produced or received it
