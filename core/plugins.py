@@ -28,7 +28,8 @@ ENTRY_POINT_GROUP = "concejo.plugins"
 
 #: Built-in plugins, as importable module paths of their ``plugin.py``.
 DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin",
-                                   "plugins.expedientes.plugin", "plugins.cita_previa.plugin")
+                                   "plugins.expedientes.plugin", "plugins.cita_previa.plugin",
+                                   "plugins.notificaciones.plugin")
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
 KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.documents.hooks",

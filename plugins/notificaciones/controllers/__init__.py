@@ -1,0 +1,1 @@
+"""HTTP faces of notificaciones: staff pages, the sede and the JSON API."""

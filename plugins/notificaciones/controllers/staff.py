@@ -1,0 +1,157 @@
+"""Staff pages: the list with the acts due to be notified, a new notification (from an
+expediente's resolución), a notification's evidence and paper attempts, print batches,
+certificates and remesas with their progress."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from core import kernel as _kernel
+from core.calendar_app.services import calendar_of
+from core.documents.controllers import download
+from core.documents.services import read_content
+from core.documents.uploads import read_limited, stream_form
+from core.web.pages import actor_of, page, tenant_of
+from plugins.expedientes import resoluciones
+from plugins.expedientes import services as expedientes
+from plugins.expedientes.api import convert
+from plugins.notificaciones import (
+    certificado,
+    papel,
+    pendientes,
+    permissions,
+    remesas,
+    services,
+    tasks,
+)
+from plugins.notificaciones.controllers.forms import (
+    ContenidoForm,
+    IntentoForm,
+    NotificarForm,
+    interesados_lines,
+    parse_csv,
+)
+from plugins.notificaciones.schemas import (
+    EVENT_LABELS,
+    RESULT_LABELS,
+    STATE_LABELS,
+    IntentoIn,
+    NotificacionIn,
+    RemesaIn,
+)
+
+VIEW = {"permission": permissions.VIEW.name}
+NOTIFY = {"permission": permissions.NOTIFY.name}
+DELIVER = {"permission": permissions.DELIVER.name}
+LABELS = {"states": STATE_LABELS, "events": EVENT_LABELS, "results": RESULT_LABELS}
+
+
+def _base(request: Request) -> str:
+    return f"/{tenant_of(request).slug}/notificaciones"
+
+
+class StaffController(Controller):
+    """``/<tenant>/notificaciones/…``."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="notificaciones:lista", opt=VIEW)
+    async def lista(self, request: Request, state: FromQuery[str] = "",
+                    nif: FromQuery[str] = "") -> Template:
+        tenant = tenant_of(request)
+        today = (await calendar_of(tenant)).local_date(datetime.now().astimezone())
+        return await page(request, "notificaciones/lista.html", state=state, nif=nif,
+                          notificaciones=await services.search(tenant, state=state, nif=nif),
+                          counts=await services.counts(tenant),
+                          pendientes=await pendientes.open_ones(tenant, today), **LABELS)
+
+    @get("/nueva", name="notificaciones:nueva", opt=NOTIFY)
+    async def nueva(self, request: Request, expediente_id: FromQuery[int | None] = None,
+                    resolucion_id: FromQuery[int | None] = None) -> Template:
+        tenant = tenant_of(request)
+        expediente = await expedientes.get(tenant, expediente_id) if expediente_id else None
+        firmadas = [r for r in await resoluciones.of_expediente(tenant, expediente_id)
+                    if r.state == "firmada"] if expediente_id else []
+        return await page(request, "notificaciones/nueva.html", expediente=expediente,
+                          resoluciones=firmadas, resolucion_id=resolucion_id,
+                          lines=interesados_lines(expediente) if expediente else "")
+
+    @post("/nueva", opt=NOTIFY)
+    async def notificar(self, request: Request, data: URLEncodedBody[NotificarForm]
+                        ) -> Redirect:
+        issued = await services.notify(tenant_of(request),
+                                       convert(data.notificacion(), NotificacionIn),
+                                       actor=actor_of(request).audit_name)
+        if len(issued) == 1:
+            return Redirect(f"{_base(request)}/{issued[0].id}")
+        return Redirect(f"{_base(request)}/")
+
+    @get("/{notificacion_id:int}", name="notificaciones:detalle", opt=VIEW)
+    async def detalle(self, request: Request, notificacion_id: FromPath[int]) -> Template:
+        return await page(request, "notificaciones/detalle.html",
+                          n=await services.get(tenant_of(request), notificacion_id), **LABELS)
+
+    @post("/{notificacion_id:int}/intentos", opt=DELIVER)
+    async def intento(self, request: Request, notificacion_id: FromPath[int],
+                      data: URLEncodedBody[IntentoForm]) -> Redirect:
+        tenant = tenant_of(request)
+        await services.get(tenant, notificacion_id, full=False)  # 404 first
+        cal = await calendar_of(tenant)
+        fields = msgspec.to_builtins(data)
+        try:
+            fields["at"] = datetime.fromisoformat(data.at).replace(tzinfo=cal.zone)
+        except ValueError:
+            fields["at"] = data.at  # convert() says what is wrong
+        await papel.record_attempt(tenant, notificacion_id, convert(fields, IntentoIn),
+                                   actor=actor_of(request).audit_name)
+        return Redirect(f"{_base(request)}/{notificacion_id}")
+
+    @post("/{notificacion_id:int}/certificado", opt=NOTIFY)
+    async def pedir_certificado(self, request: Request, notificacion_id: FromPath[int]
+                                ) -> Redirect:
+        tenant = tenant_of(request)
+        await services.get(tenant, notificacion_id, full=False)
+        await tasks.certify.send(tenant.id, notificacion_id=notificacion_id)
+        return Redirect(f"{_base(request)}/{notificacion_id}")
+
+    @get("/{notificacion_id:int}/certificado.pdf", opt=VIEW)
+    async def certificado_pdf(self, request: Request, notificacion_id: FromPath[int]
+                              ) -> Response:
+        name, content = await certificado.download(tenant_of(request), notificacion_id)
+        return download(content, "application/pdf", name)
+
+    @post("/lotes", status_code=200, opt=DELIVER)
+    async def lote(self, request: Request) -> Response:
+        tenant = tenant_of(request)
+        document = await papel.print_batch(tenant, actor=actor_of(request).audit_name)
+        if document is None:
+            return Redirect(f"{_base(request)}/?state=en_reparto")
+        _, content = await read_content(tenant, document.id)
+        return download(content, "application/pdf", document.filename)
+
+    @get("/remesas", name="notificaciones:remesas", opt=VIEW)
+    async def remesas_page(self, request: Request) -> Template:
+        return await page(request, "notificaciones/remesas.html",
+                          remesas=await remesas.list_all(tenant_of(request)))
+
+    @post("/remesas", opt=NOTIFY)
+    async def remesa_nueva(self, request: Request) -> Redirect:
+        limit = _kernel.current().settings.upload_max_bytes
+        fields, upload = await stream_form(request, "fichero", limit)
+        people = parse_csv(await read_limited(upload.chunks, limit))
+        form = convert(fields, ContenidoForm)
+        remesa = await remesas.start(tenant_of(request), convert(
+            {**form.content(), "destinatarios": people}, RemesaIn),
+            actor=actor_of(request).audit_name)
+        return Redirect(f"{_base(request)}/remesas/{remesa.id}")
+
+    @get("/remesas/{remesa_id:int}", name="notificaciones:remesa", opt=VIEW)
+    async def remesa(self, request: Request, remesa_id: FromPath[int]) -> Template:
+        return await page(request, "notificaciones/remesa.html",
+                          remesa=await remesas.get(tenant_of(request), remesa_id))
