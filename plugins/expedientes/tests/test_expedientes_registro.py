@@ -1,5 +1,6 @@
-"""Registry entries into expedientes: open from an entrada, join an open one, and the
-automatic path when an entrada reaches a unit naming a procedure or an expediente."""
+"""Registry entries into expedientes: open from an entrada, join an open one, the
+automatic path when an entrada reaches a unit naming a procedure or an expediente, and a
+procedure's solicitud in the sede (an entrada that opens its expediente)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import uuid
 from expedientes_tools import add_licencia
 
 from core.documents.eni import TipoDocumental
+from core.identity.citizens import open_citizen_session
+from core.identity.providers import ExternalIdentity
+from core.identity.sessions import SESSION_COOKIE
 from core.signing.samples import sample_pdf
 from core.tenancy.services import add_unit
 from core.testing import csrf_headers
@@ -17,6 +21,7 @@ from plugins.registro import services as registro
 from plugins.registro.schemas import AnexoIn, AsientoIn, InteresadoIn, Persona
 
 PLUGINS = ("registro", "expedientes")
+HTML = {"accept": "text/html"}
 
 
 def api(tenant, path=""):
@@ -136,3 +141,42 @@ async def test_distribution_opens_or_joins_by_itself(entidad, drain):
     assert "subsanacion.pdf" in titles
     assert (await registro.get(tenant, follow_up.id)).numero_expediente == code
     assert (await registro.get(tenant, unrelated.id)).numero_expediente == ""
+
+
+async def test_a_solicitud_in_the_sede_opens_its_expediente(client, entidad, drain):
+    tenant = await entidad(plugins=PLUGINS)
+    await _with_units(tenant)
+    licencia = await add_licencia(tenant)
+    sede = f"/sede/{tenant.slug}/expedientes"
+    anonymous = await client.get(f"{sede}/{licencia.id}/solicitud", headers=HTML)
+    assert anonymous.status_code in (302, 303, 401)
+    client.cookies.set(SESSION_COOKIE, await open_citizen_session(ExternalIdentity(
+        provider="clave", audience="citizen", nif="12345678Z", name="Ana Pérez Gil"),
+        "127.0.0.1", tenant.id))
+    catalogue = await client.get(f"/sede/{tenant.slug}/tramites/", headers=HTML)
+    assert "Solicitudes en los procedimientos de la entidad" in catalogue.text
+    listing = await client.get(f"{sede}/", headers=HTML)
+    assert "Licencia de obra menor" in listing.text and "Estimatorio" in listing.text
+    form = await client.get(f"{sede}/{licencia.id}/solicitud", headers=HTML)
+    assert form.status_code == 200 and 'value="Ana"' in form.text
+    headers = {**HTML, **await csrf_headers(client)}
+    empty = await client.post(f"{sede}/{licencia.id}/solicitud", headers=headers, data={
+        "name": "Ana", "first_surname": "Pérez", "asunto": "", "solicita": ""})
+    assert empty.status_code in (400, 422) and "text/html" in empty.headers["content-type"]
+    presented = await client.post(
+        f"{sede}/{licencia.id}/solicitud", headers=headers,
+        data={"name": "Ana", "first_surname": "Pérez", "second_surname": "Gil",
+              "asunto": "Cambio de ventanas en calle Real 12", "expone": "Que es propietaria.",
+              "solicita": "Licencia de obra menor."},
+        files={"anexos": ("presupuesto.pdf", sample_pdf("Presupuesto"), "application/pdf")})
+    assert presented.status_code == 201, presented.text
+    assert "Número de registro" in presented.text
+    await drain()  # justificante, distribution to the unit, the expediente opened
+
+    [summary] = await busqueda.search(tenant, Busqueda())
+    assert summary.procedimiento == "Licencia de obra menor"
+    assert summary.subject.endswith("Cambio de ventanas en calle Real 12")
+    docs = await documentos.list_documents(tenant, summary.id)
+    assert docs[0].title == "presupuesto.pdf" and docs[0].source == "registro"
+    carpeta = await client.get(f"/sede/{tenant.slug}/carpeta/", headers=HTML)
+    assert summary.code in carpeta.text and "Abierto" in carpeta.text
