@@ -31,11 +31,11 @@ class ApiController(Controller):
                                      actor=actor_of(request).audit_name)
 
     @get("/", summary="Notifications of the entity, newest first", opt=VIEW)
-    async def search(self, request: Request, state: FromQuery[str] = "",
+    async def search(self, request: Request, estado: FromQuery[str] = "",
                      nif: FromQuery[str] = "", expediente_id: FromQuery[int | None] = None,
                      limit: FromQuery[int] = 200, offset: FromQuery[int] = 0
                      ) -> list[NotificacionOut]:
-        return await services.search(tenant_of(request), state=state, nif=nif,
+        return await services.search(tenant_of(request), state=estado, nif=nif,
                                      expediente_id=expediente_id, limit=min(limit, 1000),
                                      offset=offset)
 

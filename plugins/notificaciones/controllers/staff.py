@@ -62,12 +62,14 @@ class StaffController(Controller):
     include_in_schema = False
 
     @get("/", name="notificaciones:lista", opt=VIEW)
-    async def lista(self, request: Request, state: FromQuery[str] = "",
-                    nif: FromQuery[str] = "") -> Template:
+    async def lista(self, request: Request, estado: FromQuery[str] = "",
+                    nif: FromQuery[str] = "", remesa: FromQuery[int | None] = None
+                    ) -> Template:
         tenant = tenant_of(request)
         today = (await calendar_of(tenant)).local_date(datetime.now().astimezone())
-        return await page(request, "notificaciones/lista.html", state=state, nif=nif,
-                          notificaciones=await services.search(tenant, state=state, nif=nif),
+        return await page(request, "notificaciones/lista.html", state=estado, nif=nif,
+                          notificaciones=await services.search(tenant, state=estado, nif=nif,
+                                                               remesa_id=remesa),
                           counts=await services.counts(tenant),
                           pendientes=await pendientes.open_ones(tenant, today), **LABELS)
 
@@ -131,7 +133,7 @@ class StaffController(Controller):
         tenant = tenant_of(request)
         document = await papel.print_batch(tenant, actor=actor_of(request).audit_name)
         if document is None:
-            return Redirect(f"{_base(request)}/?state=en_reparto")
+            return Redirect(f"{_base(request)}/?estado=en_reparto")
         _, content = await read_content(tenant, document.id)
         return download(content, "application/pdf", document.filename)
 
