@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse, urlunparse
 
 import dramatiq
 import msgspec
@@ -118,13 +119,23 @@ def make_broker(url: str) -> dramatiq.Broker:
     elif url.startswith(("redis://", "rediss://")):
         from dramatiq.brokers.redis import RedisBroker
 
-        broker = RedisBroker(url=url)
+        url, namespace = _redis_namespace(url)
+        broker = RedisBroker(url=url, namespace=namespace)
     else:
         raise ValueError(f"Unsupported broker URL {url!r}: use amqp:// or redis://")
     broker.add_middleware(TenantMiddleware())
     broker.add_middleware(CurrentMessage())
     broker.add_middleware(JobMetrics())
     return broker
+
+
+def _redis_namespace(url: str) -> tuple[str, str]:
+    """Split ``?namespace=…`` off a Redis URL (several deployments sharing one Redis)."""
+    parsed = urlparse(url)
+    query = parse_qs(parsed.query)
+    namespace = query.pop("namespace", ["dramatiq"])[0]
+    rest = urlencode({k: v[0] for k, v in query.items()})
+    return urlunparse(parsed._replace(query=rest)), namespace
 
 
 class LoopRunner:
@@ -190,7 +201,12 @@ class JobSystem:
 
     # -- relay -------------------------------------------------------------------------
     async def relay(self, limit: int = 500) -> int:
-        """Send committed outbox messages to the broker; returns how many were relayed."""
+        """Send committed outbox messages to the broker; returns how many were relayed.
+
+        The embedded broker lives in this process: without a worker here (a command-line
+        process) the messages stay in the outbox for the serving process to relay."""
+        if isinstance(self.broker, StubBroker) and self._worker is None:
+            return 0
         async with cross_tenant("outbox relay"):
             return await self._relay(limit)
 
@@ -248,9 +264,10 @@ class JobSystem:
         self.runner.stop()
 
     async def drain(self, limit_seconds: float = 30) -> None:
-        """Relay everything and wait until the in-process worker has processed it (tests)."""
-        if not isinstance(self.broker, StubBroker):
-            raise RuntimeError("drain() only works with the embedded broker")
+        """Relay everything and wait until the in-process worker has processed it (tests).
+
+        Works with any broker as long as this process runs the worker: the broker's join
+        sees the queue empty, the worker's join sees the work in hand finished."""
         deadline = asyncio.get_running_loop().time() + limit_seconds
         while True:
             await self.relay()

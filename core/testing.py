@@ -2,7 +2,8 @@
 
 Everything runs against real parts: a SQLite file by default, or the PostgreSQL server
 named by ``CONCEJO_TEST_DATABASE_URL`` (a fresh database is created for the session); the
-app runs its real lifespan with the in-process Dramatiq worker.
+app runs its real lifespan with the in-process Dramatiq worker, fed by the embedded broker
+or by the Redis / RabbitMQ named by ``CONCEJO_TEST_BROKER_URL``.
 
 Fixtures: ``concejo_kernel``, ``concejo_app``, ``client`` (an httpx client with its own
 cookies), ``make_tenant(plugins=..., community=..., languages=...)``,
@@ -21,7 +22,7 @@ import os
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -87,10 +88,37 @@ def concejo_extra_plugins() -> list[ModuleType | str]:
 
 
 @pytest.fixture(scope="session")
+def concejo_broker_url() -> Iterator[str]:
+    """The embedded broker, or the real one named by ``CONCEJO_TEST_BROKER_URL``.
+
+    A Redis URL gets a namespace of its own for the session (removed at the end), so runs
+    sharing one Redis do not consume each other's messages; an ``amqp://`` URL is used as
+    given (name a vhost of its own)."""
+    url = os.environ.get("CONCEJO_TEST_BROKER_URL", "")
+    if not url:
+        yield ""
+        return
+    require_service("the broker", url)
+    if not url.startswith(("redis://", "rediss://")):
+        yield url
+        return
+    import redis
+
+    namespace = f"concejo_test_{uuid.uuid4().hex[:12]}"
+    separator = "&" if urlparse(url).query else "?"
+    yield f"{url}{separator}namespace={namespace}"
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{namespace}*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def concejo_settings(tmp_path_factory: pytest.TempPathFactory,
-                     concejo_database_url: str) -> Settings:
+                     concejo_database_url: str, concejo_broker_url: str) -> Settings:
     data = Path(tmp_path_factory.mktemp("data"))
     return Settings(data_dir=str(data), database_url=concejo_database_url,
+                    broker_url=concejo_broker_url,
                     secret_key="test-secret-key-not-for-production")
 
 
