@@ -1,10 +1,18 @@
-"""Languages: complete catalogs for the sede, the selector and its cookie, local formats."""
+"""Languages: complete catalogs for the sede, the selector and its cookie, local formats.
+
+What the public sees must be translated into every language an entity can offer: the
+layout, the login and error pages, the kernel's sede pages and CSV verification, and each
+plugin's sede — its ``plugin.py`` (catálogo entries, carpeta sections), its modules named
+``*sede*.py``, its ``templates/<plugin>/sede_*.html`` and every template those modules
+render or the templates include. Spanish, the msgid language, must be complete everywhere.
+"""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from core.web import formats, i18n
@@ -14,14 +22,20 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE_LOCALE = ROOT / "core" / "web" / "locale"
 TEMPLATES = ROOT / "core" / "web" / "templates"
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+#: babel.cfg's mapping; tests hold no UI text.
+METHODS = [("**/tests/**", "ignore"), ("**/templates/**.html", "jinja2"), ("**.py", "python")]
+TEMPLATE_NAME = re.compile(r"""["']((?:core:)?[\w/]+\.html)["']""")
 
-#: What the public sees: the layout, login and error pages, the kernel's sede pages (in
-#: ``sede/`` or named ``sede_*.html``, like the plugins' ones) and CSV verification.
-SEDE_FILES = [path for path in (
+#: The kernel's public pages and the Python that writes public messages.
+CORE_SEDE = [
     TEMPLATES / "base.html", TEMPLATES / "error.html", TEMPLATES / "login.html",
-    TEMPLATES / "carpeta_section.html", TEMPLATES / "documents" / "verify.html",
-    *sorted((TEMPLATES / "sede").glob("*.html")), *sorted(TEMPLATES.glob("**/sede_*.html")),
-) if path.exists()]
+    TEMPLATES / "login_demo.html", TEMPLATES / "carpeta_section.html",
+    TEMPLATES / "documents" / "verify.html", *sorted((TEMPLATES / "sede").glob("*.html")),
+    ROOT / "core" / "web" / "sede.py", ROOT / "core" / "web" / "carpeta.py",
+    ROOT / "core" / "documents" / "controllers.py", ROOT / "core" / "documents" / "verification.py",
+    ROOT / "core" / "identity" / "providers" / "demo.py",
+]
+PLUGINS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "plugin.py").exists())
 
 
 def _msgids(path: Path) -> set[str]:
@@ -32,25 +46,53 @@ def _msgids(path: Path) -> set[str]:
     return {m for m in found if m}
 
 
+def _template(name: str, plugin: Path | None) -> Path | None:
+    if name.startswith("core:"):
+        return TEMPLATES / name.removeprefix("core:")
+    path = plugin / "templates" / name if plugin else TEMPLATES / name
+    return path if path.exists() else None
+
+
+def _with_templates(files: list[Path], plugin: Path | None) -> list[Path]:
+    """The files and every template they name (rendered, extended or included), deeply."""
+    seen: list[Path] = []
+    todo = list(files)
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.append(path)
+        named = TEMPLATE_NAME.findall(path.read_text(encoding="utf-8"))
+        todo += [t for t in (_template(name, plugin) for name in named) if t]
+    return sorted(seen)
+
+
 def _translated(locale_dirs: list[Path], lang: str) -> set[str]:
     done = set()
     for directory in locale_dirs:
         po = directory / lang / "LC_MESSAGES" / "messages.po"
         if po.exists():
             with po.open("rb") as fh:
-                done |= {m.id for m in read_po(fh) if m.id and m.string and not m.fuzzy}
+                for m in read_po(fh):  # a plural message: both of its msgids
+                    if m.id and m.string and all(m.string) and not m.fuzzy:
+                        done |= {m.id} if isinstance(m.id, str) else set(m.id)
     return done
 
 
 def _sede_sources() -> list[tuple[str, list[Path], list[Path]]]:
     """(owner, files, locale dirs) for the kernel and every built-in plugin."""
-    sources = [("core", SEDE_FILES, [CORE_LOCALE])]
-    for plugin in sorted((ROOT / "plugins").iterdir()):
-        files = sorted(plugin.glob("templates/*/sede_*.html"))
-        if (plugin / "plugin.py").exists():
-            files.append(plugin / "plugin.py")
-        if files:
-            sources.append((plugin.name, files, [plugin / "locale", CORE_LOCALE]))
+    templates = _with_templates([p for p in CORE_SEDE if p.suffix == ".html"], None)
+    python = [p for p in CORE_SEDE if p.suffix == ".py"]  # they render staff pages too
+    sources = [("core", [*templates, *python], [CORE_LOCALE])]
+    for plugin in PLUGINS:
+        sede_modules = [p for p in plugin.rglob("*sede*.py") if "tests" not in p.parts]
+        files = [plugin / "plugin.py", *sede_modules,
+                 *plugin.glob("templates/*/sede_*.html")]
+        # plugin.py also names staff widgets: only the sede modules' templates count
+        rendered = _with_templates([*sede_modules, *plugin.glob("templates/*/sede_*.html")],
+                                   plugin)
+        sources.append((plugin.name, sorted({*files, *rendered}),
+                        [plugin / "locale", CORE_LOCALE]))
     return sources
 
 
@@ -60,14 +102,50 @@ def test_every_sede_msgid_is_translated(lang):
     for owner, files, locale_dirs in _sede_sources():
         done = _translated(locale_dirs, lang)
         for path in files:
-            missing += [f"{owner}: {path.name}: {m!r}" for m in sorted(_msgids(path) - done)]
+            missing += [f"{owner}: {path.relative_to(ROOT)}: {m!r}"
+                        for m in sorted(_msgids(path) - done)]
     assert not missing, f"untranslated in {lang}:\n" + "\n".join(missing)
 
 
-def test_the_spanish_catalog_is_complete():
-    with (CORE_LOCALE / "messages.pot").open("rb") as fh:
-        template = {m.id for m in read_po(fh) if m.id}
-    assert template <= _translated([CORE_LOCALE], "es")
+def test_the_sede_sources_cover_the_public_templates():
+    # The walk finds the plugins' sede pages that are not named sede_*.html.
+    files = {str(p.relative_to(ROOT)) for _, paths, _ in _sede_sources() for p in paths}
+    assert "plugins/cita_previa/templates/cita_previa/franjas.html" in files
+    assert "core/web/templates/sede/_nav.html" in files
+    assert "core/web/templates/documents/detail.html" not in files  # staff only
+
+
+@pytest.mark.parametrize("owner", ["core", *(p.name for p in PLUGINS)])
+def test_the_spanish_catalogs_are_complete(owner):
+    # Every msgid of the kernel's or a plugin's code and templates is in its Spanish catalog.
+    root = ROOT / "core" if owner == "core" else ROOT / "plugins" / owner
+    locale = CORE_LOCALE if owner == "core" else root / "locale"
+    merged = [locale] if owner == "core" else [locale, CORE_LOCALE]  # as the kernel merges
+    found = {m for _, _, message, _, _ in extract_from_dir(
+        str(root), method_map=METHODS, keywords=KEYWORDS)
+        for m in (message if isinstance(message, tuple) else (message,)) if m}
+    missing = sorted(found - _translated(merged, "es"))
+    assert not missing, f"{owner}: not in {locale.relative_to(ROOT)}/es:\n" + "\n".join(
+        map(repr, missing))
+
+
+@pytest.mark.parametrize("locale", [CORE_LOCALE, *(p / "locale" for p in PLUGINS
+                                                    if (p / "locale").exists())],
+                         ids=lambda path: path.parent.name)
+def test_catalogs_compile_with_matching_placeholders(locale):
+    # The way the kernel loads them (compiled in memory at boot), and Babel's checks: a
+    # translation must keep the msgid's %(name)s / {name} placeholders.
+    problems = []
+    for lang in SUPPORTED:
+        po = locale / lang / "LC_MESSAGES" / "messages.po"
+        if not po.exists():
+            problems.append(f"{lang}: no catalog")
+            continue
+        i18n._compile(po, lang)
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        problems += [f"{lang}: {m.id!r}: {e}" for m, errors in catalog.check() for e in errors]
+    assert not problems, "\n".join(problems)
 
 
 def test_catalogs_compile_and_translate():
