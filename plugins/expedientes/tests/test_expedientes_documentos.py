@@ -3,6 +3,7 @@ and the ENI remisión (validated against the official XSDs)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from expedientes_tools import LICENCIA, add_licencia, eni_schema, sign_pending
 from lxml import etree
 
+from core.db import atomic
 from core.documents.eni import (
     TipoFirma,
     indice_contenido_c14n,
@@ -21,11 +23,13 @@ from core.documents.eni import (
 )
 from core.signing import flows
 from core.signing.samples import sample_pdf
+from core.signing.schemas import SignatureFlowCompleted
 from core.signing.trust import trust_roots
 from core.signing.validation import async_validate_pdf
 from core.testing import csrf_headers
-from plugins.expedientes import documentos
+from plugins.expedientes import documentos, numbering, resoluciones, services
 from plugins.expedientes.indice import cades_intact
+from plugins.expedientes.schemas import EnvioFirma, ExpedienteIn, ResolucionIn
 
 ANA = {"nif": "12345678Z", "name": "Ana Pérez Gil"}
 
@@ -164,6 +168,43 @@ async def test_resoluciones_are_signed_then_numbered_gapless_in_the_libro(
     history = [h["summary"] for h in (await client.get(api(tenant, f"{exp['id']}/actividad"))
                                       ).json()]
     assert any(f"Resolución {year}/0002 firmada" in h for h in history)
+
+
+async def test_the_libro_stays_gapless_when_flows_complete_at_once(sealed_entidad, drain):
+    """Signatures completing at the same time (several workers delivering the events, some
+    twice) and a transaction that fails after drawing a number: 1…n, no gap, no repeat."""
+    tenant, alcalde, secretario = await sealed_entidad()
+    licencia = await add_licencia(tenant)
+    exp = await services.open_expediente(tenant, ExpedienteIn(
+        procedimiento_id=licencia.id, subject="Varios decretos"), actor="t", user_id=None)
+    sent = []
+    for n in range(5):
+        drafted = await resoluciones.draft(tenant, exp.id, ResolucionIn(
+            title=f"Decreto {n}", body="RESUELVO."), actor="t")
+        sent.append(await resoluciones.send_to_sign(tenant, drafted.id, EnvioFirma(),
+                                                    actor="t"))
+    await sign_pending(tenant, alcalde)
+    await sign_pending(tenant, secretario)
+    completed = [SignatureFlowCompleted(flow_id=r.flow_id, document_id=r.document_id,
+                                        kind=resoluciones.FLOW_KIND, reference=str(r.id))
+                 for r in sent]
+    year = datetime.now(UTC).year
+
+    async def fails_after_drawing() -> None:
+        async with atomic():
+            await numbering.next_number(tenant.id, year, numbering.RESOLUCION)
+            raise RuntimeError("rolled back")
+
+    results = await asyncio.gather(
+        fails_after_drawing(),
+        *[resoluciones.on_flow_completed(tenant, event) for event in completed * 2],
+        return_exceptions=True)
+    assert [type(r) for r in results if r is not None] == [RuntimeError]
+    await drain()  # the flows' own events: already numbered, nothing changes
+    libro = await resoluciones.libro(tenant, year)
+    assert [e.numero for e in libro] == [f"{year}/{n:04d}" for n in range(1, 6)]
+    assert sorted(e.title for e in libro) == [f"Decreto {n}" for n in range(5)]
+    assert await numbering.next_number(tenant.id, year, numbering.RESOLUCION) == 6
 
 
 async def test_closing_signs_the_indice_and_the_remision_validates_against_the_xsds(
