@@ -28,10 +28,11 @@ CONTENT = {"subject": "Concesión de licencia de obra menor",
 
 async def open_expediente(tenant: Any) -> Any:
     """An obra menor expediente of Ana (with her gestora as representative) and Luis."""
-    procedimiento = await catalogo.create(tenant, msgspec.convert(demo.MODELS[0],
-                                                                  ProcedimientoIn), actor="t")
+    existing = [p.id for p in await catalogo.list_all(tenant)]
+    procedimiento_id = existing[0] if existing else (await catalogo.create(
+        tenant, msgspec.convert(demo.MODELS[0], ProcedimientoIn), actor="t")).id
     return await services.open_expediente(tenant, msgspec.convert({
-        "procedimiento_id": procedimiento.id, "subject": "Cambio de ventanas",
+        "procedimiento_id": procedimiento_id, "subject": "Cambio de ventanas",
         "interesados": [{"nif": ANA, "name": "Ana Ruiz", "email": "ana@example.org",
                          "representante": {"nif": GESTORA, "name": "Gestoría Sur"}},
                         {"nif": LUIS, "name": "Luis Gil", "address": "Calle Mayor 1"}]},
