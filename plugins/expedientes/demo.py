@@ -1,5 +1,6 @@
 """Demo data (``concejo demo``): the diputación's model procedures, adopted by the
-entities, each with a few expedientes in different procedures and phases.
+entities, each with a few expedientes in different procedures and phases (one further on,
+its first task done; one with a representative; two related to each other).
 
 People and NIFs are synthetic (valid check letters, not real persons); SIA codes are
 marked as demo codes. Running it again changes nothing.
@@ -10,8 +11,8 @@ from __future__ import annotations
 import msgspec
 
 from core.tenancy.context import TenantContext
-from plugins.expedientes import busqueda, catalogo, services
-from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn
+from plugins.expedientes import busqueda, catalogo, services, tareas
+from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn, RelacionIn
 
 ACTOR = "demo"
 
@@ -51,15 +52,15 @@ MODELS = (
                                                "dias": 2}]}]},
 )
 
+LUCIA = {"nif": "12345678Z", "name": "Lucía Martín Soria"}
 EXPEDIENTES = (
-    ("licencia-obra-menor", "Sustitución de ventanas en calle Real 12",
-     ("12345678Z", "Lucía Martín Soria")),
+    ("licencia-obra-menor", "Sustitución de ventanas en calle Real 12", LUCIA),
     ("licencia-obra-menor", "Reforma de baño en avenida de Valladolid 5",
-     ("87654321X", "Javier Gómez Ortega")),
-    ("ocupacion-via-publica", "Andamio frente a plaza Mayor 3 durante dos semanas",
-     ("B12345674", "Construcciones Moncayo (demostración)")),
-    ("instancia-general", "Solicitud de cesión del salón de actos",
-     ("12345678Z", "Lucía Martín Soria")),
+     {"nif": "87654321X", "name": "Javier Gómez Ortega"}),
+    ("ocupacion-via-publica", "Andamio frente a calle Real 12 durante dos semanas",
+     {"nif": "B12345674", "name": "Construcciones Moncayo (demostración)",
+      "representante": {"nif": "11111111H", "name": "Pilar Ruiz Lafuente"}}),
+    ("instancia-general", "Solicitud de cesión del salón de actos", LUCIA),
 )
 
 
@@ -75,12 +76,18 @@ async def seed(tenant: TenantContext) -> None:
     if await busqueda.search(tenant, Busqueda(limit=1)):
         return
     by_code = {p.code: p.id for p in await catalogo.list_all(tenant)}
-    for code, subject, (nif, name) in EXPEDIENTES:
-        if code in by_code:
-            await services.open_expediente(
-                tenant, msgspec.convert({"procedimiento_id": by_code[code], "subject": subject,
-                                         "interesados": [{"nif": nif, "name": name}]},
-                                        ExpedienteIn), actor=ACTOR, user_id=None)
+    opened = [await services.open_expediente(
+        tenant, msgspec.convert({"procedimiento_id": by_code[code], "subject": subject,
+                                 "interesados": [interesado]}, ExpedienteIn),
+        actor=ACTOR, user_id=None)
+        for code, subject, interesado in EXPEDIENTES if code in by_code]
+    if len(opened) == len(EXPEDIENTES):
+        ventanas, bano, andamio, _ = opened
+        for tarea in bano.tareas:  # the technical report is in: on to the propuesta
+            await tareas.complete_tarea(tenant, tarea.id, actor=ACTOR)
+        await tareas.advance_phase(tenant, bano.id, actor=ACTOR, user_id=None)
+        await services.relate(tenant, ventanas.id, RelacionIn(
+            related_id=andamio.id, note="Andamio para la misma obra"), actor=ACTOR)
 
 
 async def _publish_models(tenant: TenantContext) -> None:

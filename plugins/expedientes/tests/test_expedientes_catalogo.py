@@ -71,6 +71,15 @@ async def test_the_demo_seeds_models_and_expedientes_in_several_procedures(entid
     assert {e.procedimiento for e in found} == {"Licencia de obra menor",
                                                 "Ocupación de la vía pública",
                                                 "Instancia general"}
+    by_subject = {e.subject: await services.get(tenant, e.id) for e in found}
+    bano = by_subject["Reforma de baño en avenida de Valladolid 5"]
+    assert bano.phase_name == "Propuesta"
+    assert [(t.title, t.done_at is not None) for t in bano.tareas] == [
+        ("Informe técnico", True), ("Propuesta de resolución", False)]
+    ventanas = by_subject["Sustitución de ventanas en calle Real 12"]
+    andamio = by_subject["Andamio frente a calle Real 12 durante dos semanas"]
+    assert [r.id for r in ventanas.relacionados] == [andamio.id]
+    assert [i.role for i in andamio.interesados] == ["interesado", "representante"]
 
 
 async def test_the_document_list_is_one_query_however_long(entidad):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from expedientes_tools import LICENCIA, add_licencia
+from expedientes_tools import LICENCIA, add_licencia, staff_member
 
 from core.audit.log import verify
 from core.calendar import add_dias_habiles, add_meses
@@ -86,6 +86,38 @@ async def test_bad_input_is_refused_with_the_reason_and_saves_nothing(entidad, s
     response = await client.post(api(tenant, "procedimientos"), json=bad_procedure,
                                  headers=await csrf_headers(client))
     assert response.status_code == 400 and "code" in response.text
+
+
+async def test_interesados_and_responsables_change_and_leave_history(entidad, staff):
+    tenant = await entidad()
+    licencia = await add_licencia(tenant)
+    client, user_id = await staff(tenant, "tramitador")
+    colleague = await staff_member(tenant, "tramitador", "colega")
+    headers = await csrf_headers(client)
+    exp = (await _open(client, tenant, licencia.id, interesados=[ANA])).json()
+    added = await client.post(api(tenant, f"{exp['id']}/interesados"), headers=headers,
+                              json={"nif": "X1234567L", "name": "Jon Etxeberria",
+                                    "representante": GESTORIA})
+    assert added.status_code == 201, added.text
+    assert [(i["position"], i["role"], i["nif"], i["represents"])
+            for i in added.json()["interesados"]] == [
+        (1, "interesado", "12345678Z", None), (2, "interesado", "X1234567L", None),
+        (3, "representante", "B12345674", 2)]
+    bad = await client.post(api(tenant, f"{exp['id']}/interesados"), headers=headers,
+                            json={"nif": "12345678A", "name": "Mal NIF"})
+    assert bad.status_code == 422 and "NIF" in bad.json()["detail"]
+    changed = await client.put(api(tenant, f"{exp['id']}/responsables"), headers=headers,
+                               json={"user_ids": [colleague, user_id]})
+    assert changed.status_code == 200, changed.text
+    assert [r["id"] for r in changed.json()["responsables"]] == [colleague, user_id]
+    for users in ([], [999999]):
+        refused = await client.put(api(tenant, f"{exp['id']}/responsables"),
+                                   headers=headers, json={"user_ids": users})
+        assert refused.status_code in (400, 422), refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    history = [h["action"] for h in (await client.get(api(tenant, f"{exp['id']}/actividad"))
+                                     ).json()]
+    assert history == ["responsables", "interesado_added", "opened"]
 
 
 async def test_phases_tasks_my_tasks_and_my_unit(entidad, staff):
