@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from core.identity.services import ensure_user, grant_role
 from core.signing import flows
 from plugins.expedientes import catalogo, demo
 from plugins.expedientes.schemas import ProcedimientoIn
+from tests.signing.signing_tools import require_tool
 
 #: The demo's model procedure: obra menor, two phases, a requerimiento and a decreto.
 LICENCIA = demo.MODELS[0]
@@ -35,6 +37,24 @@ def eni_schema(name: str) -> xmlschema.XMLSchema:
             "documento": "documento-e/documentoEni.xsd",
             "indice": "expediente-e/indice-e/IndiceExpedienteEni.xsd"}[name]
     return xmlschema.XMLSchema(str(XSD / path), allow="local")
+
+
+def openssl_cades_signer(signature: bytes, content: bytes, root_cert: Path,
+                         folder: Path) -> str:
+    """Verify a detached CAdES with OpenSSL (an independent validator): the signature
+    covers ``content`` and its certificate chains to ``root_cert``. Returns the signer's
+    subject; raises when OpenSSL says it does not verify."""
+    tool = require_tool("openssl")
+    (folder / "firma.der").write_bytes(signature)
+    (folder / "contenido.bin").write_bytes(content)
+    subprocess.run([tool, "cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any",
+                    "-in", folder / "firma.der", "-content", folder / "contenido.bin",
+                    "-CAfile", root_cert, "-signer", folder / "firmante.pem",
+                    "-out", folder / "verificado.bin"], check=True, capture_output=True)
+    done = subprocess.run([tool, "x509", "-noout", "-subject", "-nameopt", "utf8,sep_multiline",
+                           "-in", folder / "firmante.pem"], check=True, capture_output=True,
+                          text=True)
+    return done.stdout
 
 
 async def staff_member(tenant, role: str, email_prefix: str) -> int:

@@ -13,7 +13,7 @@ import io
 import zipfile
 from datetime import UTC, datetime
 
-from expedientes_tools import add_licencia, eni_schema, sign_pending
+from expedientes_tools import add_licencia, eni_schema, openssl_cades_signer, sign_pending
 from lxml import etree
 
 from core.documents.eni import (
@@ -21,6 +21,7 @@ from core.documents.eni import (
     indice_contenido_c14n,
     parse_documento,
     parse_expediente,
+    parse_indice,
 )
 from core.identity.citizens import open_citizen_session
 from core.identity.providers import ExternalIdentity
@@ -55,7 +56,8 @@ async def test_from_an_instancia_general_to_an_eni_expediente_received_elsewhere
     await add_unit(tenant.id, tenant.dir3, tenant.name)
     await add_unit(tenant.id, "O" + tenant.dir3[1:], "Oficina de registro", is_office=True)
     licencia = await add_licencia(tenant)
-    pdfsig = pdfsig_runner(concejo_kernel.settings.data_path / "pki" / "root.pem", tmp_path)
+    root = concejo_kernel.settings.data_path / "pki" / "root.pem"
+    pdfsig = pdfsig_runner(root, tmp_path)
 
     # A logged-in citizen presents an instancia general in the sede: an entrada.
     client.cookies.set(SESSION_COOKIE, await open_citizen_session(ExternalIdentity(
@@ -136,6 +138,9 @@ async def test_from_an_instancia_general_to_an_eni_expediente_received_elsewhere
     assert closed.status_code in (302, 303), closed.text
     indice_xml = (await http.get(f"{api}/{exp.id}/indice")).content
     eni_schema("indice").validate(etree.fromstring(indice_xml))
+    sealed_by = openssl_cades_signer(parse_indice(indice_xml).firmas[0].firma,
+                                     indice_contenido_c14n(indice_xml), root, tmp_path)
+    assert f"SELLO DE {tenant.name.upper()}" in sealed_by, sealed_by
     package = await http.post(f"{page}/remision", headers=headers)
     assert package.headers["content-type"] == "application/zip"
     listed = await documentos.list_documents(tenant, exp.id)
