@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 from core.kernel import Kernel, boot
-from core.settings import check_profile, load_settings
+from core.settings import ENV_PREFIX, check_profile, load_settings
 
 
 class Command(msgspec.Struct, frozen=True):
@@ -53,6 +53,8 @@ def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
 
     if args.demo:
         cmd_demo(args, kernel)
+        os.environ[ENV_PREFIX + "DEMO_LOGIN"] = "true"  # the web processes read it
+        print("Citizens: on a sede, «Identificarse» → «Cl@ve (demostración)» → a demo person.")
     if not args.no_migrate:
         asyncio.run(_with_db(kernel, lambda: _migrate(kernel), migrate=False))
     if args.workers > 1 and not os.environ.get(MULTIPROC_ENV):

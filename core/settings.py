@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     upload_max_bytes: int = 10 * 1024 * 1024
     #: CSV look-ups each client address may make per minute (sede and API).
     verify_per_minute: int = 20
+    #: the demo's citizen login (``core.identity.providers.demo``): anyone may log in as a
+    #: person of the demo data. ``concejo serve --demo`` turns it on; production refuses it.
+    demo_login: bool = False
 
     @property
     def data_path(self) -> Path:
@@ -87,6 +90,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             problems.append("secret_key must be set (the same in every process)")
         if not self.master_key:
             problems.append("master_key must be set (the same in every process)")
+        if self.demo_login:
+            problems.append("demo_login must be off (anyone could log in as a demo citizen)")
         return problems
 
     @property
@@ -136,7 +141,7 @@ def _env_values(environ: dict[str, str]) -> dict[str, Any]:
             continue
         if field.name == "disable_plugins":
             values[field.name] = [p.strip() for p in raw.split(",") if p.strip()]
-        elif field.name == "debug":
+        elif field.name in ("debug", "demo_login"):
             values[field.name] = raw.lower() in {"1", "true", "yes", "on"}
         else:
             values[field.name] = raw

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from core.errors import DomainError, NotFoundError
 from core.web.i18n import current_language
 from core.web.i18n import gettext as _
-from core.web.pages import face_of
+from core.web.pages import face_of, path_of
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         status, detail, extra = 500, "Internal server error", {}
     if _wants_html(request):
         if isinstance(exc, NotAuthorizedException):
-            return Redirect(f"/login?next={request.url.path}")
+            return Redirect(f"/login?next={path_of(request)}")  # its own slash
         message = str(exc) if isinstance(exc, DomainError) else _(HTTPStatus(status).phrase)
         return Template("core:error.html", status_code=status,
                         context={"status": status, "detail": message, "menu": [],

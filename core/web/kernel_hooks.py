@@ -12,6 +12,7 @@ from core.identity import permissions, support, tokens
 from core.identity.actor import Actor
 from core.identity.auth import actor_for_session
 from core.identity.providers.certificate import CertificateProvider
+from core.identity.providers.demo import DemoCitizenProvider
 from core.identity.providers.local import LocalProvider
 from core.identity.providers.oidc import OidcProvider
 from core.identity.sessions import SESSION_COOKIE
@@ -56,6 +57,8 @@ def register_identity_providers(register: Any, settings: Any) -> None:
         register(OidcProvider(config, settings.base_url))
     if settings.identity.certificate.trusted_proxies:
         register(CertificateProvider(settings.identity.certificate))
+    if settings.demo_login:
+        register(DemoCitizenProvider())
 
 
 @hookimpl(tryfirst=True)

@@ -18,9 +18,16 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 
 
+def chromium_path() -> str | None:
+    """``CONCEJO_CHROMIUM`` when set, else ``chromium`` on the PATH or Debian's; None if absent."""
+    explicit = os.environ.get("CONCEJO_CHROMIUM")
+    candidates = [explicit] if explicit else [shutil.which("chromium"), CHROMIUM]
+    return next((p for p in candidates if p and os.access(p, os.X_OK)), None)
+
+
 def require_browser() -> str:
     """Chromium's path, Playwright and axe-core importable; skip when missing, fail in CI."""
-    path = shutil.which("chromium") or (CHROMIUM if os.path.exists(CHROMIUM) else None)
+    path = chromium_path()
     problem = None if path else "chromium is not installed (apt-get install chromium)"
     try:
         import axe_playwright_python  # noqa: F401
