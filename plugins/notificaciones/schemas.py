@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from core.web.i18n import N_
+
 Title = Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
 Name = Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
 Nif = Annotated[str, msgspec.Meta(min_length=8, max_length=17)]
@@ -21,24 +23,24 @@ Result = Literal["entregada", "ausente", "desconocido", "rehusada"]
 
 #: Spanish labels (msgids) of the states.
 STATE_LABELS: dict[str, str] = {
-    "puesta_disposicion": "Puesta a disposición", "en_reparto": "En reparto",
-    "notificada": "Notificada", "rechazada": "Rechazada",
-    "expirada": "Rechazada por no acceder en 10 días", "edicto": "Notificada por edicto",
-    "pendiente_edicto": "Pendiente de edicto"}
+    "puesta_disposicion": N_("Puesta a disposición"), "en_reparto": N_("En reparto"),
+    "notificada": N_("Notificada"), "rechazada": N_("Rechazada"),
+    "expirada": N_("Rechazada por no acceder en 10 días"), "edicto": N_("Notificada por edicto"),
+    "pendiente_edicto": N_("Pendiente de edicto")}
 #: States after which nothing changes but the certificate.
 FINAL_STATES = frozenset({"notificada", "rechazada", "expirada", "edicto"})
 #: Spanish labels (msgids) of the evidence events.
 EVENT_LABELS: dict[str, str] = {
-    "creada": "Creada", "puesta_disposicion": "Puesta a disposición",
-    "aviso_email": "Aviso por correo electrónico", "aviso_sms": "Aviso por SMS",
-    "aviso_fallido": "Aviso no entregado", "hub": "Enviada al sistema de notificaciones",
-    "accedida": "Acceso al contenido", "rechazada": "Rechazo expreso",
-    "expirada": "Diez días naturales sin acceso", "impresa": "Impresa en lote",
-    "intento": "Intento de entrega", "edicto": "Anuncio en el Tablón Edictal Único",
-    "certificado": "Certificado emitido"}
-RESULT_LABELS: dict[str, str] = {"entregada": "Entregada", "ausente": "Ausente",
-                                 "desconocido": "Desconocido en el domicilio",
-                                 "rehusada": "Rehusada"}
+    "creada": N_("Creada"), "puesta_disposicion": N_("Puesta a disposición"),
+    "aviso_email": N_("Aviso por correo electrónico"), "aviso_sms": N_("Aviso por SMS"),
+    "hub": N_("Enviada al sistema de notificaciones"),
+    "accedida": N_("Acceso al contenido"), "rechazada": N_("Rechazo expreso"),
+    "expirada": N_("Diez días naturales sin acceso"), "impresa": N_("Impresa en lote"),
+    "intento": N_("Intento de entrega"), "edicto": N_("Anuncio en el Tablón Edictal Único"),
+    "certificado": N_("Certificado emitido")}
+RESULT_LABELS: dict[str, str] = {"entregada": N_("Entregada"), "ausente": N_("Ausente"),
+                                 "desconocido": N_("Desconocido en el domicilio"),
+                                 "rehusada": N_("Rehusada")}
 
 
 class PersonaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
