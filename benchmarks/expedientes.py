@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import statistics
 import sys
@@ -188,6 +189,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--database-url", default=os.environ.get("CONCEJO_BENCH_DATABASE_URL"))
     args = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     asyncio.run(run(args.documents, args.rounds, args.database_url))
 
 

@@ -77,6 +77,9 @@ async def test_an_entrada_opens_an_expediente_with_its_anexos_and_justificante(
     assert [d.sha256 for d in docs[:2]] == [a.sha256 for a in asiento.anexos]
     assert docs[2].title == f"Justificante de registro {asiento.numero}"
     assert (await registro.get(tenant, asiento.id)).numero_expediente == exp["code"]
+    [followed] = await busqueda.of_citizen(tenant, "B12345674")  # the carpeta's list
+    assert (followed.code, followed.role, followed.state) == (exp["code"], "representante",
+                                                              "E01")
     again = await client.post(api(tenant, f"registro/{asiento.id}/expediente"),
                               json={"procedimiento_id": licencia.id}, headers=headers)
     assert again.status_code == 422 and exp["code"] in again.json()["detail"]
