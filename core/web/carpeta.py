@@ -57,7 +57,18 @@ async def sections_for(request: Request) -> list[CarpetaSection]:
     for result in await gather_hook(hooks.carpeta_sections(request=request, tenant=tenant,
                                                            actor=actor)):
         sections.extend(result or [])
-    return sorted(sections, key=lambda s: (s.order, s.title))
+    return _unique_keys(sorted(sections, key=lambda s: (s.order, s.title)))
+
+
+def _unique_keys(sections: list[CarpetaSection]) -> list[CarpetaSection]:
+    """Two plugins may choose one key; later sections get ``-2``, ``-3`` (unique anchors)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for section in sections:
+        n = seen[section.key] = seen.get(section.key, 0) + 1
+        unique.append(section if n == 1 else
+                      msgspec.structs.replace(section, key=f"{section.key}-{n}"))
+    return unique
 
 
 @get("/sede/{tenant_slug:str}/carpeta/", include_in_schema=False, opt={"face": "sede"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from _pytest.mark import ParameterSet
@@ -65,6 +66,12 @@ AN_26_27 = WorkingCalendar(NATIONAL_2026 + NATIONAL_2027 + AN_2027, years=[2026,
 GA = WorkingCalendar(NATIONAL_2026 + GA_2026, years=[2026])
 CT = WorkingCalendar(NATIONAL_2026 + CT_2026, years=[2026])
 SORIA = WorkingCalendar(NATIONAL_2026 + CL_2026 + SORIA_2026, years=[2026])
+# Every layer at once: national, the comunidad (CL), the municipality's two fiestas
+# locales (ET art. 37.2; test dates) and a closure of its registry (art. 31.3; test).
+SORIA_LOCAL_2026 = days("local", "42173", "2026-06-29", "2026-10-02")  # test
+REGISTRO_CLOSURE_2026 = days("registro", "O00000000", "2026-12-24")  # test
+LAYERED = WorkingCalendar(NATIONAL_2026 + CL_2026 + SORIA_LOCAL_2026 + REGISTRO_CLOSURE_2026,
+                          years=[2026])
 # Seat in Soria (CL), interesado living in Cataluña: art. 30.6.
 SORIA_AND_CT = SORIA.combined_with(CT)
 # No declared holidays at all (test): only the weekly rule; isolates the month arithmetic.
@@ -126,6 +133,10 @@ PLAZOS = [
     # December are not holidays), Fri 25 excluded, Mon 28..Thu 31 = 5, Fri 1 January
     # excluded, Mon 4 = 6, Tue 5 = 7th.
     case("habiles-fin-de-anio", CL_25_27, add_dias_habiles, "2026-12-23", 7, "2027-01-05"),
+    # Layered calendar: notified Thu 2026-06-25, 5 días hábiles: Fri 26 = 1; Sat 27, Sun
+    # 28; Mon 29 is the first fiesta local (inhábil, 30.2): Tue 30 = 2, Wed 1 = 3, Thu 2 =
+    # 4, Fri 3 July = 5th.
+    case("habiles-first-fiesta-local", LAYERED, add_dias_habiles, "2026-06-25", 5, "2026-07-03"),
     # --- días naturales (art. 30.2 second paragraph and 30.5) ---
     # Notified Mon 2026-03-02, 10 días naturales: from Tue 3, the 10th is Thu 12, hábil.
     case("naturales-plain", CL, add_dias_naturales, "2026-03-02", 10, "2026-03-12"),
@@ -145,6 +156,11 @@ PLAZOS = [
     # Notified Tue 2026-12-22: the 10th is Fri 1 January 2027 (Año Nuevo), then Sat 2 and
     # Sun 3: the plazo ends Mon 4 January.
     case("naturales-ends-anio-nuevo", CL_25_27, add_dias_naturales, "2026-12-22", 10, "2027-01-04"),
+    # Layered calendar: notified Mon 2026-12-14, 10 días naturales: the 10th is Thu 24, a
+    # day the registry is closed (inhábil in its calendar, 31.3); Fri 25 is Navidad, then
+    # Sat 26 and Sun 27: the plazo moves to Mon 28 (30.5).
+    case("naturales-ends-on-registro-closure", LAYERED, add_dias_naturales, "2026-12-14", 10,
+         "2026-12-28"),
     # --- months (art. 30.4 and 30.5) ---
     # Notified Mon 2026-03-16, 1 month: ends on the same day number, Thu 16 April.
     case("mes-plain", CL, add_meses, "2026-03-16", 1, "2026-04-16"),
@@ -169,6 +185,9 @@ PLAZOS = [
     case("meses-3-february-holiday", AN_26_27, add_meses, "2026-11-30", 3, "2027-03-02"),
     # Notified Tue 2026-12-15, 2 months: Mon 15 February 2027.
     case("meses-across-year", CL_25_27, add_meses, "2026-12-15", 2, "2027-02-15"),
+    # Layered calendar: notified Wed 2026-09-02, 1 month: Fri 2 October, the second fiesta
+    # local; the weekend follows, so the plazo ends Mon 5 October (30.4, 30.5).
+    case("mes-ends-on-second-fiesta-local", LAYERED, add_meses, "2026-09-02", 1, "2026-10-05"),
     # --- years (art. 30.4 and 30.5) ---
     # Published Wed 2026-05-20, 1 year: Thu 20 May 2027.
     case("anio-plain", CL_25_27, add_anios, "2026-05-20", 1, "2027-05-20"),
@@ -185,6 +204,17 @@ PLAZOS = [
     # test), moved over the weekend to Mon 26.
     case("anios-2-ends-on-fiesta-CL", CL_25_27, add_anios, "2025-04-23", 2, "2027-04-26"),
 ]
+
+
+def test_the_table_has_30_cases_each_with_its_reasoning() -> None:
+    # Ley 39/2015 art. 30 is checked on at least 30 worked cases, and each case is preceded
+    # by the comment that reasons it out (which articles apply and how the days count).
+    lines = Path(__file__).read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines)
+              if line.startswith(("    case(", "    pytest.param("))]
+    assert len(PLAZOS) + len(REGISTRO_CASES) == len(starts) >= 30
+    silent = [lines[i].strip() for i in starts if not lines[i - 1].lstrip().startswith("#")]
+    assert not silent, "cases without their reasoning:\n" + "\n".join(silent)
 
 
 @pytest.mark.parametrize(("calendar", "function", "start", "n", "expected"), PLAZOS)

@@ -1,8 +1,8 @@
 """Plugin ``ciudadano``: a throw-away citizen login and carpeta sections for the sede tests.
 
-Where enabled, a request carrying ``x-test-citizen: <name>`` is a citizen (until the real
-citizen login exists, this stands in for it); the plugin fills two carpeta sections and
-puts a fully described procedure in the catálogo.
+Where enabled, a request carrying ``x-test-citizen: <name>`` is a citizen with the NIF
+``00000000T`` (tests of pages, not of login, skip the identity providers this way); the
+plugin fills two carpeta sections and puts a fully described procedure in the catálogo.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from core.web.pages import SedeProcedure
 MANIFEST = PluginManifest(name="ciudadano", label="Ciudadano de prueba", version="0.1")
 
 HEADER = "x-test-citizen"
+NIF = "00000000T"
 
 
 @hookimpl
 def authenticate(request: Any, tenant: Any) -> Actor | None:
     name = request.headers.get(HEADER)
-    return Actor(kind="citizen", name=name) if name else None
+    return Actor(kind="citizen", name=name, nif=NIF) if name else None
 
 
 @hookimpl
@@ -35,7 +36,8 @@ def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[CarpetaSecti
         links=(CarpetaLink("Justificante E-2026-000001", f"/sede/{tenant.slug}/ciudadano/1.pdf"),))
     return [CarpetaSection(key="notificaciones", title="Mis notificaciones", order=20,
                            empty="No tiene notificaciones pendientes."),
-            CarpetaSection(key="registros", title="Mis registros", order=10, items=(entry,))]
+            CarpetaSection(key="registros", title="Mis solicitudes de prueba", order=10,
+                           items=(entry,))]
 
 
 @hookimpl

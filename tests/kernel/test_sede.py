@@ -102,6 +102,15 @@ async def test_carpeta_gathers_the_sections_of_enabled_plugins(client, make_tena
     assert "No tiene notificaciones pendientes." in text
 
 
+async def test_sections_of_one_key_keep_unique_anchors(client, make_tenant):
+    # The test plugin and the registro both name their section "registros".
+    tenant = await make_tenant(plugins=("ciudadano", "registro"))
+    page = await client.get(f"/sede/{tenant.slug}/carpeta/", headers={HEADER: "Marta Perez"})
+    assert page.status_code == 200
+    assert page.text.count('id="registros"') == 1 and 'id="registros-2"' in page.text
+    assert 'href="#registros-2"' in page.text and "Mis registros" in page.text
+
+
 async def test_the_host_name_serves_the_whole_sede(concejo_app, make_tenant):
     from core.app import HostMiddleware
 
@@ -112,3 +121,18 @@ async def test_the_host_name_serves_the_whole_sede(concejo_app, make_tenant):
         linked = await http.get(f"/sede/{tenant.slug}/tramites/ciudadano-licencia")
     assert catalogue.status_code == 200 and "Licencia de prueba" in catalogue.text
     assert linked.status_code == 200
+
+
+async def test_the_demo_citizen_login_exists_only_when_asked(client, make_tenant):
+    from core.settings import Settings, load_settings
+
+    # Off by default (this session's app): no such provider, none offered on the sede.
+    tenant = await make_tenant()
+    assert (await client.get("/login/with/demo", headers=HTML)).status_code == 404
+    offered = await client.get("/login", params={"next": f"/sede/{tenant.slug}/carpeta/"})
+    assert "Cl@ve (demostración)" not in offered.text
+    # ``concejo serve --demo`` sets CONCEJO_DEMO_LOGIN; the production profile refuses it.
+    assert load_settings(environ={"CONCEJO_DEMO_LOGIN": "true"}).demo_login
+    assert not load_settings(environ={}).demo_login
+    production = Settings(profile="production", demo_login=True)
+    assert any("demo_login" in p for p in production.production_problems())
