@@ -28,7 +28,7 @@ class Remesa(Table, tablename="notificaciones_remesa"):
     tenant = ForeignKey(Tenant)
     title = Varchar(length=300)
     content = JSON(default={})  # the ContenidoIn shared by every notification
-    channel = Varchar(length=10, default="electronica")
+    channel = Varchar(length=12, default="electronica")
     expediente_id = Integer(null=True, default=None)
     document = ForeignKey(Document, null=True, default=None)
     total = Integer(default=0)
@@ -62,7 +62,7 @@ class Notificacion(Table, tablename="notificaciones_notificacion"):
 
     tenant = ForeignKey(Tenant)
     kind = Varchar(length=12, default="notificacion")  # notificacion | comunicacion
-    channel = Varchar(length=10, default="electronica")  # electronica | papel
+    channel = Varchar(length=12, default="electronica")  # electronica | papel
     state = Varchar(length=20, default="puesta_disposicion")
     expediente_id = Integer(null=True, default=None)
     resolucion_id = Integer(null=True, default=None)

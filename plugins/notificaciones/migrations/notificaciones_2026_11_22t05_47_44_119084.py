@@ -695,7 +695,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 10,
+            "length": 12,
             "default": "electronica",
             "null": False,
             "primary_key": False,
@@ -1439,7 +1439,7 @@ async def forwards():
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 10,
+            "length": 12,
             "default": "electronica",
             "null": False,
             "primary_key": False,

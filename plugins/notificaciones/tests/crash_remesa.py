@@ -16,10 +16,17 @@ from core.jobs import Job, JobContext, execute
 from core.jobs_app.tables import DoneMessage, OutboxMessage
 from core.kernel import boot
 from core.settings import load_settings
+from core.tenancy.rls import tenant_scope
 from plugins.notificaciones import tasks
 
 
 async def pending(tenant_id: int) -> tuple[str, dict]:
+    """The tenant's remesa message not processed yet (read in its row-level scope)."""
+    async with tenant_scope(tenant_id):
+        return await _pending(tenant_id)
+
+
+async def _pending(tenant_id: int) -> tuple[str, dict]:
     done = DoneMessage.select(DoneMessage.message_id).where(DoneMessage.tenant == tenant_id)
     row = await OutboxMessage.select(OutboxMessage.message_id, OutboxMessage.payload).where(
         (OutboxMessage.tenant == tenant_id)
