@@ -146,14 +146,27 @@ def _symlink(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _encrypted(package: bytes, name: bytes) -> bytes:
-    """The package with ``name`` flagged as encrypted in its central directory entry
-    (``zipfile`` clears the flag when it writes)."""
+def _central_entry(package: bytes, name: bytes) -> int:
+    """Where ``name``'s central directory entry starts in the package."""
     entry = package.index(b"PK\x01\x02")
     while package[entry + 46:entry + 46 + len(name)] != name:
         entry = package.index(b"PK\x01\x02", entry + 4)
+    return entry
+
+
+def _encrypted(package: bytes, name: bytes) -> bytes:
+    """The package with ``name`` flagged as encrypted in its central directory entry
+    (``zipfile`` clears the flag when it writes)."""
+    entry = _central_entry(package, name)
     flags = int.from_bytes(package[entry + 8:entry + 10], "little") | 0x1
     return package[:entry + 8] + flags.to_bytes(2, "little") + package[entry + 10:]
+
+
+def _lying(package: bytes, name: bytes, size: int) -> bytes:
+    """The package with ``name`` declaring ``size`` uncompressed bytes (a bomb that hides
+    its ratio): its central directory entry forged."""
+    entry = _central_entry(package, name)
+    return package[:entry + 24] + size.to_bytes(4, "little") + package[entry + 28:]
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # the "duplicate" case
@@ -165,6 +178,12 @@ async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
     first, second = package.documents
     xxe = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b"<x>&e;</x>")
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "jajajajaja">'
+              + b"".join(b'<!ENTITY %c "%s">' % (ord("b") + n, b"&%c;" % (ord("a") + n) * 10)
+                         for n in range(8))
+              + b"]><l>&i;</l>")
+    xxe_in_expediente = package.expediente().replace(
+        b"?>", b'?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
     forged = etree.fromstring(package.expediente())
     huella = forged.find(".//{*}ValorHuella")
     huella.text = IndiceEntry.for_content(first, b"cambiado").valor_huella
@@ -176,7 +195,11 @@ async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
         "encrypted": _encrypted(zipped([*good.items(), ("secreto.xml", b"<x/>")]),
                                 b"secreto.xml"),
         "bomb": zipped([*good.items(), ("bomba.xml", b"\0" * (20 * 2**20))]),
+        "lying bomb": _lying(zipped([*good.items(), ("bomba.xml", b"\0" * (20 * 2**20))]),
+                             b"bomba.xml", 1000),
         "xxe": zipped([*good.items(), ("xxe.xml", xxe)]),
+        "xxe in expediente": package.zip({**good, "expediente.xml": xxe_in_expediente}),
+        "billion laughs": zipped([*good.items(), ("risas.xml", laughs)]),
         "not a zip": b"PK\x03\x04 not really",
         "missing documento": package.zip({k: v for k, v in good.items()
                                           if not k.endswith(f"{second}.xml")}),
@@ -190,13 +213,15 @@ async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
     client, _ = await staff(tenant, "secretario")
     expected = {"zip-slip": "saldría", "absolute": "no admitido", "backslash": "no admitido",
                 "symlink": "enlace", "encrypted": "cifrado", "bomb": "bomba",
-                "xxe": "ENI válido", "not a zip": "ZIP", "missing documento": "Falta",
+                "lying bomb": "dañado", "xxe": "ENI válido", "xxe in expediente": "ENI válido",
+                "billion laughs": "ENI válido", "not a zip": "ZIP", "missing documento": "Falta",
                 "huella": "huella", "firma": "firma del índice",
                 "two expedientes": "un expediente", "duplicate": "dos veces"}
     for case, body in cases.items():
         response = await _receive(client, tenant, body)
         assert response.status_code == 422, (case, response.text)
         assert expected[case] in response.json()["detail"], (case, response.text)
+        assert "root:" not in response.text  # nothing of /etc/passwd came back
     assert await busqueda.search(tenant, Busqueda()) == []
     assert not await Document.exists().where(Document.tenant == tenant.id)
     too_big = await _receive(client, tenant, b"0" * (201 * 2**20))
