@@ -1,0 +1,40 @@
+"""The staff pages: the list with filters and the acts to notify, a new notification from
+an expediente (its interesados filled in), the evidence page, the dashboard widget, and a
+form error shown with its reason."""
+
+from __future__ import annotations
+
+from notificaciones_tools import ANA, CONTENT, GESTORA, HTML, open_expediente
+
+from core.testing import csrf_headers
+from plugins.notificaciones import services
+
+
+async def test_notify_from_an_expediente_through_the_staff_pages(client, entidad, login):
+    tenant = await entidad()
+    expediente = await open_expediente(tenant)
+    await login(client, tenant, "tramitador")
+    base = f"/{tenant.slug}/notificaciones"
+    form = await client.get(f"{base}/nueva?expediente_id={expediente.id}", headers=HTML)
+    assert form.status_code == 200 and expediente.code in form.text
+    assert f"{ANA}; Ana Ruiz; ana@example.org; ; ; {GESTORA}" in form.text  # prefilled
+    sent = await client.post(f"{base}/nueva", data={
+        **{k: str(v) for k, v in CONTENT.items() if k != "fin_via"}, "fin_via": "1",
+        "expediente_id": str(expediente.id), "kind": "notificacion", "channel": "electronica",
+        "destinatarios": f"{ANA}; Ana Ruiz; ana@example.org; ; ; {GESTORA}"},
+        headers={**HTML, **await csrf_headers(client)})
+    assert sent.status_code in (302, 303), sent.text
+    detail = await client.get(sent.headers["location"], headers=HTML)
+    assert "Puesta a disposición" in detail.text and ANA in detail.text
+    [made] = await services.search(tenant, expediente_id=expediente.id)
+    assert made.fin_via and made.representante_nif == GESTORA
+    listing = await client.get(f"{base}/?estado=puesta_disposicion", headers=HTML)
+    assert CONTENT["subject"] in listing.text
+    assert CONTENT["subject"] not in (await client.get(f"{base}/?estado=notificada",
+                                                       headers=HTML)).text
+    missing = await client.post(f"{base}/nueva", data={
+        "subject": "Sin recursos", "body": "Texto", "destinatarios": f"{ANA}; Ana Ruiz"},
+        headers={**HTML, **await csrf_headers(client)})
+    assert missing.status_code == 422 and "art. 40.2" in missing.text
+    dashboard = await client.get(f"/{tenant.slug}/", headers=HTML)
+    assert "Resoluciones sin notificar" in dashboard.text
