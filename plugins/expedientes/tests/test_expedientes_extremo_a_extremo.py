@@ -99,6 +99,10 @@ async def test_from_an_instancia_general_to_an_eni_expediente_received_elsewhere
     assert [(d.title, d.source) for d in docs] == [
         ("presupuesto.pdf", "registro"),
         (f"Justificante de registro {exp.registro_ref}", "registro")]
+    bandeja = (await http.get(f"{base}/", headers=HTML)).text  # my tasks, my unit's
+    mis_tareas, _, de_mi_unidad = bandeja.partition("Expedientes abiertos de mi unidad")
+    assert "Informe técnico" in mis_tareas and exp.code in mis_tareas
+    assert f'{base}/{exp.id}">{exp.code}</a>' in de_mi_unidad
     carpeta = await client.get(f"/sede/{tenant.slug}/carpeta/", headers=HTML)
     assert exp.code in carpeta.text and "Abierto" in carpeta.text
 
@@ -132,6 +136,9 @@ async def test_from_an_instancia_general_to_an_eni_expediente_received_elsewhere
     assert seal == f"SELLO DE {tenant.name.upper()}"  # the entity's seal (dev PKI)
     view = await http.get(page, headers=HTML)
     assert f"Resolución {year}/0001 firmada" in view.text  # the timeline
+    for document in ("presupuesto.pdf", f"Justificante de registro {exp.registro_ref}",
+                     "Decreto de concesión de licencia de obra menor"):
+        assert document in view.text, document
 
     # Closing signs the índice with the seal; the remisión validates against the XSDs.
     closed = await http.post(f"{page}/cierre", headers=headers)
