@@ -214,6 +214,10 @@ async def test_staff_pages_open_view_and_search(entidad, staff):
     assert "Informe técnico" in bandeja.text and "Cambio de bañera" in bandeja.text
     search = await client.get(f"/{tenant.slug}/expedientes/buscar", params={"q": "bañera"})
     assert "Cambio de bañera" in search.text
+    assert "<td>Abierto</td>" in search.text  # the state in words
+    closed = await client.get(f"/{tenant.slug}/expedientes/buscar", params={"state": "E02"})
+    assert '<option value="E02" selected>Cerrado</option>' in closed.text
+    assert "Cambio de bañera" not in closed.text
     refused = await client.post(f"/{tenant.slug}/expedientes/", headers={
         **headers, "accept": "text/html"}, data={"procedimiento_id": str(licencia.id),
                                                  "subject": "Otra", "nif": "1", "name": "X Y"})
