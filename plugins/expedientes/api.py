@@ -309,8 +309,8 @@ class ApiController(Controller):
     async def libro(self, request: Request, year: FromPath[int]) -> list[AsientoLibro]:
         return await resoluciones.libro(tenant_of(request), year)
 
-    @get("/libro/{year:int}/pdf", opt=RESOLVER,
-         summary="The libro de resoluciones of a year as a PDF sealed by the entity")
+    @post("/libro/{year:int}/pdf", status_code=200, opt=RESOLVER,
+          summary="Issue the libro de resoluciones of a year as a PDF sealed by the entity")
     async def libro_pdf(self, request: Request, year: FromPath[int]) -> Response:
         pdf = await resoluciones.export_libro(tenant_of(request), year,
                                               actor=actor_of(request).audit_name)

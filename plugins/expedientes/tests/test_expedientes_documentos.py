@@ -161,7 +161,8 @@ async def test_resoluciones_are_signed_then_numbered_gapless_in_the_libro(
     assert hashlib.sha256(pdf).hexdigest() == libro[0]["sha256"]
     report = await async_validate_pdf(pdf, trust_roots(concejo_kernel.settings))
     assert report.all_ok and len(report.signatures) == 2
-    libro_pdf = await client.get(api(tenant, f"libro/{year}/pdf"))
+    assert (await client.get(api(tenant, f"libro/{year}/pdf"))).status_code == 405
+    libro_pdf = await client.post(api(tenant, f"libro/{year}/pdf"), headers=headers)
     assert libro_pdf.status_code == 200 and libro_pdf.content.startswith(b"%PDF")
     sealed = await async_validate_pdf(libro_pdf.content, trust_roots(concejo_kernel.settings))
     assert sealed.all_ok and len(sealed.signatures) == 1
