@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from core import kernel as _kernel
 from core import mail
 from core.tenancy.context import TenantContext
-from plugins.notificaciones import errors, services
+from plugins.notificaciones import errors, services, tasks
 from plugins.notificaciones.schemas import NotificacionOut
 from plugins.notificaciones.tables import Notificacion
 
@@ -75,6 +75,38 @@ def sms_provider(tenant: TenantContext, name: str) -> SmsProvider:
 
 def hub(tenant: TenantContext, name: str) -> NotificationHub:
     return _registered("register_notification_hubs", tenant, name)  # type: ignore[return-value]
+
+
+def media(settings: Any, person: Any) -> list[str]:
+    """What an electronic notification to ``person`` starts: ``email``, ``sms``, ``hub``."""
+    wanted = ["email"] if person.email else []
+    if person.phone and settings.sms_provider:
+        wanted.append("sms")
+    return [*wanted, "hub"] if settings.hub else wanted
+
+
+async def open_channel(tenant: TenantContext, notificacion_id: int, medium: str) -> None:
+    """Send one warning or deliver to the hub (raises, and its job retries, on failure)."""
+    if medium == "hub":
+        await route_to_hub(tenant, notificacion_id)
+    else:
+        await send_warning(tenant, notificacion_id, medium)
+
+
+async def open_channels(tenant: TenantContext, notificacion_ids: list[int]) -> None:
+    """The warnings and hub deliveries of a chunk of a remesa, in one job; one that fails
+    is queued as a job of its own, retried without holding back the others."""
+    settings = services.settings_of(tenant)
+    for notificacion_id in notificacion_ids:
+        person = await services.get(tenant, notificacion_id, full=False)
+        for medium in media(settings, person):
+            try:  # the provider fails before anything is written
+                await open_channel(tenant, notificacion_id, medium)
+            except Exception as exc:  # a provider's own errors: any kind
+                log.warning("Notificación %s, %s: %s; retried on its own", notificacion_id,
+                            medium, exc)
+                await tasks.open_channel.send(tenant.id, key=f"{notificacion_id}:{medium}",
+                                              notificacion_id=notificacion_id, medium=medium)
 
 
 def sede_url(tenant: TenantContext, notificacion_id: int) -> str:

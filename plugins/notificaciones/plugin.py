@@ -71,7 +71,7 @@ def register_event_types(register: Any) -> None:
 
 @hookimpl
 def register_jobs(register: Any) -> None:
-    register(tasks.send_warning, tasks.route_to_hub, tasks.certify, tasks.publish_edict,
+    register(tasks.open_channel, tasks.open_channels, tasks.certify, tasks.publish_edict,
              tasks.run_remesa, tasks.clock)
 
 

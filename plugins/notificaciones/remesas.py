@@ -107,14 +107,19 @@ async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
     fields = {**remesa["content"], "kind": "notificacion", "channel": remesa["channel"],
               "expediente_id": remesa["expediente_id"], "document": remesa["document"],
               "remesa": remesa_id, "body": remesa["content"].get("body", "")}
+    created = []
     for person in pending:
         notificacion_id = await services.create(
             tenant, cal, fields, PersonaIn(nif=person["nif"], name=person["name"],
                                            email=person["email"], phone=person["phone"],
                                            address=person["address"]),
-            actor=remesa["created_by"], in_history=False)
+            actor=remesa["created_by"], in_history=False, queue_channels=False)
+        created.append(notificacion_id)
         await Destinatario.update({Destinatario.notificacion: notificacion_id}).where(
             (Destinatario.tenant == tenant.id) & (Destinatario.id == person["id"]))
+    if created and remesa["channel"] == "electronica":
+        await tasks.open_channels.send(tenant.id, key=f"{remesa_id}:{remesa['done']}:canales",
+                                       notificacion_ids=created)
     done = remesa["done"] + len(pending)
     finished = done >= remesa["total"]
     now = datetime.now(UTC)

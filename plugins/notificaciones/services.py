@@ -21,7 +21,7 @@ from core.events import emit
 from core.tenancy.context import TenantContext
 from plugins.expedientes import resoluciones
 from plugins.expedientes import services as expedientes
-from plugins.notificaciones import evidence, papel, plazos, tasks
+from plugins.notificaciones import channels, evidence, papel, plazos, tasks
 from plugins.notificaciones.errors import InvalidNotificacion, NotificacionNotFound
 from plugins.notificaciones.schemas import (
     FINAL_STATES,
@@ -137,9 +137,11 @@ async def notify(tenant: TenantContext, data: NotificacionIn, *, actor: str
 
 
 async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, Any],
-                 person: PersonaIn, *, actor: str, in_history: bool = True) -> int:
+                 person: PersonaIn, *, actor: str, in_history: bool = True,
+                 queue_channels: bool = True) -> int:
     """Store one notification and start its channel: electronic ones are put at disposal
-    (warnings and hub queued after commit), paper ones wait for the print batch."""
+    (each warning and the hub queued as a job of its own, unless ``queue_channels`` is
+    False: a remesa queues one job per chunk), paper ones wait for the print batch."""
     now = datetime.now(UTC)
     electronic = fields["channel"] == "electronica"
     row = Notificacion(
@@ -156,17 +158,10 @@ async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, 
         detail["expires_on"] = row.expires_on.isoformat()
     await evidence.step(tenant, row.id, fields.get("expediente_id"), kind, actor=actor,
                         detail=detail, in_history=in_history, at=now)
-    if electronic:
-        settings = settings_of(tenant)
-        if person.email:
-            await tasks.send_warning.send(tenant.id, key=f"{row.id}:email",
-                                          notificacion_id=row.id, medium="email")
-        if person.phone and settings.sms_provider:
-            await tasks.send_warning.send(tenant.id, key=f"{row.id}:sms",
-                                          notificacion_id=row.id, medium="sms")
-        if settings.hub:
-            await tasks.route_to_hub.send(tenant.id, key=f"{row.id}:hub",
-                                          notificacion_id=row.id)
+    if electronic and queue_channels:
+        for medium in channels.media(settings_of(tenant), person):
+            await tasks.open_channel.send(tenant.id, key=f"{row.id}:{medium}",
+                                          notificacion_id=row.id, medium=medium)
     return row.id
 
 

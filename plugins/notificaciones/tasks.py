@@ -16,16 +16,16 @@ from plugins.notificaciones import (
 )
 
 
-@job("notificaciones.send_warning")
-async def send_warning(ctx: JobContext, notificacion_id: int, medium: str) -> None:
-    """E-mail or SMS warning of a notification put at disposal (retried on failure)."""
-    await channels.send_warning(ctx.tenant, notificacion_id, medium)
+@job("notificaciones.open_channel")
+async def open_channel(ctx: JobContext, notificacion_id: int, medium: str) -> None:
+    """One warning (``email``, ``sms``) or the hub delivery of a notification (retried)."""
+    await channels.open_channel(ctx.tenant, notificacion_id, medium)
 
 
-@job("notificaciones.route_to_hub")
-async def route_to_hub(ctx: JobContext, notificacion_id: int) -> None:
-    """Put the notification at disposal in the entity's external hub too."""
-    await channels.route_to_hub(ctx.tenant, notificacion_id)
+@job("notificaciones.open_channels")
+async def open_channels(ctx: JobContext, notificacion_ids: list[int]) -> None:
+    """The warnings and hub deliveries of a chunk of a remesa."""
+    await channels.open_channels(ctx.tenant, notificacion_ids)
 
 
 @job("notificaciones.certify")
