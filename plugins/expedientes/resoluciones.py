@@ -155,12 +155,20 @@ async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFir
 
 
 async def _flow_resolucion(tenant: TenantContext, event: Any) -> dict[str, Any] | None:
-    """The resolución a flow event is about, when it is one of ours still being signed."""
+    """The resolución a flow event is about, when it is one of ours still being signed,
+    with its expediente locked (call inside the transaction that changes it). Events are
+    delivered at least once, maybe twice at the same time: the state is read again once
+    the lock is held, so a second delivery finds the resolución already done."""
     if event.kind != FLOW_KIND or not event.reference.isdigit():
         return None
-    return await Resolucion.select().where(
+    query = Resolucion.select().where(
         _scoped(tenant) & (Resolucion.id == int(event.reference))
-        & (Resolucion.flow == event.flow_id) & (Resolucion.state == SIGNING)).first()
+        & (Resolucion.flow == event.flow_id) & (Resolucion.state == SIGNING))
+    row = await query.first()
+    if row is None:
+        return None
+    await services.lock(tenant, row["expediente"])
+    return await query.first()
 
 
 async def on_flow_completed(tenant: TenantContext, event: SignatureFlowCompleted) -> None:
