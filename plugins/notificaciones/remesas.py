@@ -29,6 +29,7 @@ from plugins.notificaciones.tables import Destinatario, Remesa
 
 STALE = timedelta(minutes=10)
 INSERT_BATCH = 1000
+CHANNEL_BATCH = 100  # warnings per job: short transactions (SQLite has one writer)
 
 
 class RemesaNotFound(NotFoundError):
@@ -117,9 +118,11 @@ async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
         created.append(notificacion_id)
         await Destinatario.update({Destinatario.notificacion: notificacion_id}).where(
             (Destinatario.tenant == tenant.id) & (Destinatario.id == person["id"]))
-    if created and remesa["channel"] == "electronica":
-        await tasks.open_channels.send(tenant.id, key=f"{remesa_id}:{remesa['done']}:canales",
-                                       notificacion_ids=created)
+    if remesa["channel"] == "electronica":
+        for start in range(0, len(created), CHANNEL_BATCH):
+            await tasks.open_channels.send(
+                tenant.id, key=f"{remesa_id}:{remesa['done'] + start}:canales",
+                notificacion_ids=created[start:start + CHANNEL_BATCH])
     done = remesa["done"] + len(pending)
     finished = done >= remesa["total"]
     now = datetime.now(UTC)
