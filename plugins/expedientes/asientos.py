@@ -10,12 +10,17 @@ When an entrada reaches a unit (``on_asiento_distributed``), expedientes acts on
 in two cases: the entrada names an open expediente of the entity (``numero_expediente``),
 which it joins; or its ``codigo_asunto`` is the code or SIA code of an active procedure
 (what the sede's form of that procedure sets), which opens one.
+
+Each entrada goes into one expediente, once (``expedientes_asiento``, unique per tenant):
+incorporating it again into the same expediente does nothing — jobs and events are
+delivered at least once — and two openings from one entrada at the same time give one
+expediente (the second, serialised behind the first by the number counter, is refused).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -37,6 +42,7 @@ from plugins.expedientes.schemas import (
     PersonaIn,
     ProcedimientoOut,
 )
+from plugins.expedientes.tables import AsientoIncorporado
 from plugins.registro import distribution as registro_distribution
 from plugins.registro import justificante as registro_justificante
 from plugins.registro import services as registro
@@ -49,6 +55,30 @@ _NIF_TYPES = ("N", "C", "E", "")  # SICRES: NIF, CIF, NIE (or not said)
 
 class InvalidAsiento(DomainError):
     """A registry entry that cannot open or join an expediente; the message says why."""
+
+
+class AlreadyIncorporated(InvalidAsiento):
+    """The entrada is already in an expediente."""
+
+
+async def _incorporated_in(tenant: TenantContext, asiento_id: int) -> int | None:
+    """The expediente the entrada went into, if any."""
+    row = await AsientoIncorporado.select(AsientoIncorporado.expediente).where(
+        (AsientoIncorporado.tenant == tenant.id) & (AsientoIncorporado.asiento == asiento_id)
+    ).first()
+    return None if row is None else row["expediente"]
+
+
+async def _refuse_incorporated(tenant: TenantContext, asiento: AsientoOut) -> None:
+    if (expediente_id := await _incorporated_in(tenant, asiento.id)) is not None:
+        raise AlreadyIncorporated(f"El asiento {asiento.numero} ya se incorporó al "
+                                  f"expediente con id {expediente_id}")
+
+
+async def _record(tenant: TenantContext, expediente_id: int, asiento: AsientoOut) -> None:
+    await AsientoIncorporado.insert(AsientoIncorporado(
+        tenant=tenant.id, expediente=expediente_id, asiento=asiento.id,
+        numero=asiento.numero, added_at=datetime.now(UTC)))
 
 
 async def _entrada(tenant: TenantContext, asiento_id: int,
@@ -157,22 +187,29 @@ async def open_from(tenant: TenantContext, asiento_id: int, procedimiento_id: in
     official: date = asiento.official_at.astimezone(MADRID).date()
 
     async def link(code: str) -> None:  # the asiento first, as the registro locks it
+        await _refuse_incorporated(tenant, asiento)  # openings are serial from here
         await registro_distribution.link_expediente(tenant, asiento_id, code, actor=actor)
 
     async with atomic():
         opened = await services.open_expediente(
             tenant, data, actor=actor, user_id=user_id, origin="registro",
             registro_ref=asiento.numero, start=official, numbered=link)
+        await _record(tenant, opened.id, asiento)
         await _copy(tenant, opened.id, asiento, actor=actor)
     return await services.get(tenant, opened.id)
 
 
 async def attach(tenant: TenantContext, expediente_id: int, asiento_id: int, *,
                  actor: str) -> ExpedienteOut:
-    """Incorporate an entrada (its anexos and justificante) into an open expediente."""
+    """Incorporate an entrada (its anexos and justificante) into an open expediente; one
+    already incorporated into it is left as it is."""
     asiento = await _issued(tenant, await _entrada(tenant, asiento_id, joining=expediente_id))
     async with atomic():
         expediente = await services.require_open(tenant, expediente_id)
+        if await _incorporated_in(tenant, asiento_id) == expediente_id:
+            return await services.get(tenant, expediente_id)  # a repeated delivery
+        await _refuse_incorporated(tenant, asiento)
+        await _record(tenant, expediente_id, asiento)
         await registro_distribution.link_expediente(  # the asiento first, as in the registro
             tenant, asiento_id, services.code_of(expediente["year"], expediente["number"]),
             actor=actor)
@@ -248,8 +285,11 @@ async def on_distributed(tenant: TenantContext, asiento: AsientoOut, unidad: str
             await attach(tenant, expediente_id, asiento.id, actor=SYSTEM)
     elif asiento.codigo_asunto and (
             procedimiento_id := await _procedure_for(tenant, asiento.codigo_asunto)):
-        await open_from(tenant, asiento.id, procedimiento_id, actor=SYSTEM, user_id=None,
-                        unit_dir3=unidad)
+        try:
+            await open_from(tenant, asiento.id, procedimiento_id, actor=SYSTEM, user_id=None,
+                            unit_dir3=unidad)
+        except AlreadyIncorporated:
+            return  # another delivery of the same news opened it meanwhile
 
 
 async def inbox(tenant: TenantContext, user_id: int) -> list[AsientoSummary]:

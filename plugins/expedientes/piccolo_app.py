@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from plugins.expedientes.tables import (
     Actividad,
     Adscripcion,
+    AsientoIncorporado,
     Counter,
     DocumentoExpediente,
     Expediente,
@@ -25,7 +26,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
     table_classes=[Counter, Procedimiento, Plantilla, Expediente, Interesado, Responsable,
                    Adscripcion, Tarea, Relacion, Actividad, DocumentoExpediente, Resolucion,
-                   Indice],
+                   Indice, AsientoIncorporado],
     migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app",
                             "core.documents.piccolo_app", "core.signing.piccolo_app"],
 )

@@ -144,6 +144,18 @@ class Relacion(Table, tablename="expedientes_relacion"):
     # unique key (tenant, expediente, related)
 
 
+class AsientoIncorporado(Table, tablename="expedientes_asiento"):
+    """An entrada of the registro incorporated into an expediente (opening it or joining
+    it): each entrada goes into one expediente, once."""
+
+    tenant = ForeignKey(Tenant)
+    expediente = ForeignKey(Expediente)
+    asiento = Integer()  # the registro's asiento id (its tables are the registro's)
+    numero = Varchar(length=40)  # the registry number, as people read it
+    added_at = Timestamptz()
+    # unique key (tenant, asiento)
+
+
 class Actividad(Table, tablename="expedientes_actividad"):
     """One entry of an expediente's activity history (its timeline)."""
 

@@ -4,6 +4,7 @@ procedure's solicitud in the sede (an entrada that opens its expediente)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from expedientes_tools import add_licencia
@@ -15,7 +16,7 @@ from core.identity.sessions import SESSION_COOKIE
 from core.signing.samples import sample_pdf
 from core.tenancy.services import add_unit
 from core.testing import csrf_headers
-from plugins.expedientes import busqueda, documentos
+from plugins.expedientes import asientos, busqueda, documentos
 from plugins.expedientes.schemas import Busqueda
 from plugins.registro import services as registro
 from plugins.registro.schemas import AnexoIn, AsientoIn, InteresadoIn, Persona
@@ -144,6 +145,29 @@ async def test_distribution_opens_or_joins_by_itself(entidad, drain):
     assert "subsanacion.pdf" in titles
     assert (await registro.get(tenant, follow_up.id)).numero_expediente == code
     assert (await registro.get(tenant, unrelated.id)).numero_expediente == ""
+
+    # The news delivered again (jobs run at least once): nothing is added twice.
+    for entrada in (first, follow_up):
+        await asientos.on_distributed(tenant, await registro.get(tenant, entrada.id),
+                                      urbanismo)
+    assert len(await busqueda.search(tenant, Busqueda())) == 1
+    assert [d.title for d in await documentos.list_documents(tenant, found[0].id)] == titles
+
+
+async def test_one_entrada_opens_one_expediente_even_at_the_same_time(entidad, drain):
+    tenant = await entidad(plugins=PLUGINS)
+    await _with_units(tenant)
+    licencia = await add_licencia(tenant)
+    entrada = await registro.register(tenant, _entrada(), channel="presencial", actor="t")
+    await drain()
+    results = await asyncio.gather(*[
+        asientos.open_from(tenant, entrada.id, licencia.id, actor="t", user_id=None)
+        for _ in range(3)], return_exceptions=True)
+    [opened] = [r for r in results if not isinstance(r, Exception)]
+    assert all(isinstance(r, asientos.InvalidAsiento) for r in results if r is not opened)
+    assert [e.id for e in await busqueda.search(tenant, Busqueda())] == [opened.id]
+    assert (await registro.get(tenant, entrada.id)).numero_expediente == opened.code
+    assert len(await documentos.list_documents(tenant, opened.id)) == 3
 
 
 async def test_a_solicitud_in_the_sede_opens_its_expediente(client, entidad, drain):
