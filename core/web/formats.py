@@ -26,10 +26,16 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: dt.date, style: str, lang: str) -> str:
+    """A day as written in a language (lists repeat the same few days: formatted once)."""
+    return _format_date(day, format=style, locale=_locale(lang))
+
+
 def format_date(day: dt.date | None, style: str = "long") -> str:
     if day is None:
         return ""
-    return _format_date(day, format=style, locale=_locale(current_language()))
+    return _date_text(day, style, current_language())
 
 
 def format_datetime(moment: dt.datetime | None, style: str = "long") -> str:
