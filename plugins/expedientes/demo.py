@@ -1,6 +1,7 @@
 """Demo data (``concejo demo``): the diputación's model procedures, adopted by the
 entities, each with a few expedientes in different procedures and phases (one further on,
-its first task done; one with a representative; two related to each other).
+its first task done and the plan the citizen brought; one with a representative; two
+related to each other).
 
 People and NIFs are synthetic (valid check letters, not real persons); SIA codes are
 marked as demo codes. Running it again changes nothing.
@@ -8,10 +9,13 @@ marked as demo codes. Running it again changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import msgspec
 
+from core.signing.samples import sample_pdf
 from core.tenancy.context import TenantContext
-from plugins.expedientes import busqueda, catalogo, services, tareas
+from plugins.expedientes import busqueda, catalogo, documentos, services, tareas
 from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn, RelacionIn
 
 ACTOR = "demo"
@@ -83,6 +87,13 @@ async def seed(tenant: TenantContext) -> None:
         for code, subject, interesado in EXPEDIENTES if code in by_code]
     if len(opened) == len(EXPEDIENTES):
         ventanas, bano, andamio, _ = opened
+
+        async def plano() -> AsyncIterator[bytes]:
+            yield sample_pdf("Plano de la reforma (documento de demostración)")
+
+        await documentos.upload(tenant, bano.id, chunks=plano(), filename="plano.pdf",
+                                declared_mime="application/pdf", title="Plano de la reforma",
+                                actor=ACTOR)
         for tarea in bano.tareas:  # the technical report is in: on to the propuesta
             await tareas.complete_tarea(tenant, tarea.id, actor=ACTOR)
         await tareas.advance_phase(tenant, bano.id, actor=ACTOR, user_id=None)

@@ -76,6 +76,8 @@ async def test_the_demo_seeds_models_and_expedientes_in_several_procedures(entid
     assert bano.phase_name == "Propuesta"
     assert [(t.title, t.done_at is not None) for t in bano.tareas] == [
         ("Informe técnico", True), ("Propuesta de resolución", False)]
+    assert [d.title for d in await documentos.list_documents(tenant, bano.id)] == [
+        "Plano de la reforma"]
     ventanas = by_subject["Sustitución de ventanas en calle Real 12"]
     andamio = by_subject["Andamio frente a calle Real 12 durante dos semanas"]
     assert [r.id for r in ventanas.relacionados] == [andamio.id]
