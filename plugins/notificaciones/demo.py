@@ -37,11 +37,12 @@ async def _notify(tenant: TenantContext, expediente_id: int, subject: str, perso
 async def seed(tenant: TenantContext) -> None:
     if tenant.kind == "diputacion" or await services.search(tenant, limit=1):
         return
-    expedientes = {e.subject.split()[0]: e for e in await busqueda.search(
-        tenant, Busqueda(limit=20))}
-    if len(expedientes) < 3:
+    found = await busqueda.search(tenant, Busqueda(limit=20))
+    if len(found) < 3:
         return
-    ventanas, bano, andamio = (expedientes[k] for k in ("Sustitución", "Reforma", "Andamio"))
+    by_word = {e.subject.split()[0]: e for e in found}
+    ventanas, bano, andamio = (by_word.get(word, found[n]) for n, word in
+                               enumerate(("Sustitución", "Reforma", "Andamio")))
     lucia = PersonaIn(nif="12345678Z", name="Lucía Martín Soria",
                       email="lucia@ciudadania.demo", address="Calle Real 12, 42002 Soria")
     javier = PersonaIn(nif="87654321X", name="Javier Gómez Ortega")
