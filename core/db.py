@@ -3,6 +3,10 @@
 SQLite file by default, PostgreSQL by URL. Every table of every installed app is bound to
 the one engine at boot; ``atomic()`` opens a transaction and runs the callbacks registered
 with ``after_commit`` once it has committed (the outbox relay uses that).
+
+On PostgreSQL a request takes one pooled connection for all its queries and transactions
+(``request_connection``) instead of one per query: each pool checkout costs two round trips
+(the tenant scope set on it, the reset when it goes back).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import importlib.util
 import io
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -107,13 +112,115 @@ class Database:
         if isinstance(self.engine, SQLiteEngine):
             await self.engine._run_in_new_connection("PRAGMA journal_mode=WAL")
         if isinstance(self.engine, PostgresEngine):
-            from core.tenancy.rls import pool_setup
+            from core.tenancy.rls import pool_reset, pool_setup
 
-            await self.engine.start_connection_pool(min_size=1, max_size=10, setup=pool_setup)
+            await self.engine.start_connection_pool(min_size=1, max_size=10, setup=pool_setup,
+                                                    reset=pool_reset)
+            self.engine.pool = LeasingPool(self.engine.pool)
 
     async def stop(self) -> None:
         if isinstance(self.engine, PostgresEngine):
             await self.engine.close_connection_pool()
+
+
+class Lease:
+    """The connection one request works on, taken from the pool at its first query."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.scope: Any = None  # the tenant scope last set on the connection
+        self.busy = False
+        self.ended = False
+
+
+_lease: contextvars.ContextVar[Lease | None] = contextvars.ContextVar("concejo_lease",
+                                                                      default=None)
+
+
+class LeasingPool:
+    """The asyncpg pool as Piccolo sees it: inside ``request_connection`` a checkout hands
+    out the request's own connection when no other query of the request is using it (with
+    the current tenant scope set on it); otherwise, and outside requests, a pooled one."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+        self._leased: dict[int, Lease] = {}
+
+    def acquire(self) -> _Checkout:
+        return _Checkout(self)
+
+    async def take(self) -> Any:
+        lease = _lease.get()
+        if lease is None or lease.busy or lease.ended:
+            return await self._pool.acquire()
+        from core.tenancy import rls
+
+        lease.busy = True
+        try:
+            if lease.connection is None:
+                lease.connection = await self._pool.acquire()  # its setup sets the scope
+                self._leased[id(lease.connection)] = lease
+            elif lease.scope != rls.current():
+                await rls.pool_setup(lease.connection)
+            lease.scope = rls.current()
+        except BaseException:
+            lease.busy = False
+            raise
+        return lease.connection
+
+    async def release(self, connection: Any) -> None:
+        lease = self._leased.get(id(connection))
+        if lease is None or lease.connection is not connection:
+            await self._pool.release(connection)
+            return
+        lease.busy = False
+        if lease.ended:
+            await self.end(lease)
+
+    async def end(self, lease: Lease) -> None:
+        """The request is over: its connection goes back to the pool once it is free."""
+        lease.ended = True
+        if lease.connection is not None and not lease.busy:
+            del self._leased[id(lease.connection)]
+            connection, lease.connection = lease.connection, None
+            await self._pool.release(connection)
+
+    def __getattr__(self, name: str) -> Any:  # close(), terminate(), sizes …
+        return getattr(self._pool, name)
+
+
+class _Checkout:
+    """``await pool.acquire()`` and ``async with pool.acquire() as connection``."""
+
+    def __init__(self, pool: LeasingPool) -> None:
+        self.pool = pool
+        self.connection: Any = None
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self.pool.take().__await__()
+
+    async def __aenter__(self) -> Any:
+        self.connection = await self.pool.take()
+        return self.connection
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.pool.release(self.connection)
+
+
+@contextlib.asynccontextmanager
+async def request_connection() -> AsyncIterator[None]:
+    """Run a request on one pooled connection (PostgreSQL; elsewhere nothing changes)."""
+    pool = getattr(engine(), "pool", None)
+    if not isinstance(pool, LeasingPool):
+        yield
+        return
+    lease = Lease()
+    token = _lease.set(lease)
+    try:
+        yield
+    finally:
+        _lease.reset(token)
+        await pool.end(lease)
 
 
 def make_engine(url: str) -> Engine:

@@ -14,6 +14,7 @@ RabbitMQ (``amqp://``) or Redis (``redis://``) by URL and ``concejo worker`` pro
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import uuid
@@ -78,12 +79,14 @@ class Job:
         )
         # Written in the receiving tenant's scope (a hand-off to it, never a read of it);
         # "do nothing" on conflict: two schedulers may send one slot.
+        payload = msgspec.to_builtins(payload)
         async with tenant_scope(tenant_id), atomic():
             await OutboxMessage.insert(OutboxMessage(
                 message_id=message_id, tenant=tenant_id, actor_name=self.name,
-                payload=msgspec.to_builtins(payload), created_at=datetime.now(UTC),
+                payload=payload, created_at=datetime.now(UTC),
             )).on_conflict(target=OutboxMessage.message_id, action="DO NOTHING")
-            after_commit(relay_soon)
+            after_commit(functools.partial(relay_soon, _message(
+                self.name, tenant_id, payload, str(message_id))))
         return str(message_id)
 
 
@@ -200,13 +203,21 @@ class JobSystem:
                                             "min_backoff": 1000, "max_backoff": 300_000})
 
     # -- relay -------------------------------------------------------------------------
-    async def relay(self, limit: int = 500) -> int:
+    async def relay(self, limit: int = 500, *, sent: dramatiq.Message | None = None) -> int:
         """Send committed outbox messages to the broker; returns how many were relayed.
 
+        ``sent``: only that message, right after the commit that wrote it (in its tenant's
+        scope, one statement to mark it); whatever fails stays for the periodic relay.
         The embedded broker lives in this process: without a worker here (a command-line
         process) the messages stay in the outbox for the serving process to relay."""
         if isinstance(self.broker, StubBroker) and self._worker is None:
             return 0
+        if sent is not None:
+            tenant_id = sent.kwargs["tenant_id"]
+            async with tenant_scope(tenant_id):
+                where = (OutboxMessage.tenant == tenant_id) & (
+                    OutboxMessage.message_id == uuid.UUID(sent.message_id))
+                return int(await self._enqueue(sent, where))
         async with cross_tenant("outbox relay"):
             return await self._relay(limit)
 
@@ -216,24 +227,27 @@ class JobSystem:
         ).order_by(OutboxMessage.id).limit(limit)
         sent = 0
         for row in pending:
-            message = dramatiq.Message(
-                queue_name=QUEUE, actor_name=row["actor_name"], args=(),
-                kwargs={"tenant_id": row["tenant"], "payload": _decode(row["payload"])},
-                options={}, message_id=str(row["message_id"]),
-            )
-            try:
-                await asyncio.to_thread(self.broker.enqueue, message)
-            except Exception as exc:  # broker down: leave it for the next relay
-                await OutboxMessage.update({
-                    OutboxMessage.attempts: OutboxMessage.attempts + 1,
-                    OutboxMessage.last_error: str(exc)[:500],
-                }).where(OutboxMessage.id == row["id"])
-                log.warning("Outbox relay stopped, broker unavailable: %s", exc)
+            message = _message(row["actor_name"], row["tenant"], _decode(row["payload"]),
+                               str(row["message_id"]))
+            if not await self._enqueue(message, OutboxMessage.id == row["id"]):
                 break
-            await OutboxMessage.update({OutboxMessage.relayed_at: datetime.now(UTC)}).where(
-                OutboxMessage.id == row["id"])
             sent += 1
         return sent
+
+    async def _enqueue(self, message: dramatiq.Message, where: Any) -> bool:
+        """Hand one message to the broker and mark its outbox row (``where``) relayed, or
+        count the failed attempt on it; False when the broker is unavailable."""
+        try:
+            await asyncio.to_thread(self.broker.enqueue, message)
+        except Exception as exc:  # broker down: leave it for the next relay
+            await OutboxMessage.update({
+                OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                OutboxMessage.last_error: str(exc)[:500],
+            }).where(where)
+            log.warning("Outbox relay stopped, broker unavailable: %s", exc)
+            return False
+        await OutboxMessage.update({OutboxMessage.relayed_at: datetime.now(UTC)}).where(where)
+        return True
 
     async def check_broker(self) -> str:
         """"ok" when the broker answers, else the error (for /health)."""
@@ -332,17 +346,25 @@ async def _execute(declared: Job, tenant_id: int, payload: dict[str, Any],
 
 
 # The relay that runs after a commit belongs to the running kernel; set by core.kernel.
-_relay_hook: Callable[[], Awaitable[int]] | None = None
+_relay_hook: Callable[..., Awaitable[int]] | None = None
 
 
-def set_relay(relay: Callable[[], Awaitable[int]] | None) -> None:
+def set_relay(relay: Callable[..., Awaitable[int]] | None) -> None:
+    """The relay called with ``sent=<message>`` after each commit that queued a message."""
     global _relay_hook
     _relay_hook = relay
 
 
-async def relay_soon() -> None:
+def _message(actor_name: str, tenant_id: int, payload: Any, message_id: str
+             ) -> dramatiq.Message:
+    return dramatiq.Message(queue_name=QUEUE, actor_name=actor_name, args=(),
+                            kwargs={"tenant_id": tenant_id, "payload": payload},
+                            options={}, message_id=message_id)
+
+
+async def relay_soon(message: dramatiq.Message) -> None:
     if _relay_hook is not None:
-        await _relay_hook()
+        await _relay_hook(sent=message)
 
 
 class Schedule(msgspec.Struct, frozen=True):

@@ -10,6 +10,7 @@ import msgspec
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from core import cache
 from core.db import Database, engine
 
 PAGE = 2000
@@ -40,7 +41,8 @@ def ordered_tables(database: Database) -> list[type[Table]]:
 
 async def undeclared_tables(database: Database) -> list[str]:
     """Tables in the database that no installed app declares (a dump would miss them)."""
-    declared = {t._meta.tablename for t in ordered_tables(database)} | {"migration"}
+    declared = {t._meta.tablename for t in ordered_tables(database)} | {
+        "migration", cache.TABLE}  # bookkeeping, not data: migrations make both
     if database.is_postgres:
         rows = await engine().run_querystring(QueryString(
             "SELECT table_name AS name FROM information_schema.tables "

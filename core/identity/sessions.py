@@ -84,18 +84,27 @@ async def close_all_of(user_id: int) -> None:
 
 
 async def load(token: str, *, touch: bool = True) -> LiveSession | None:
-    """The live session behind a token, or None; an expired one is deleted."""
+    """The live session behind a token, or None; an expired one is deleted. Touching a
+    live session (its idle clock) and reading it are one statement."""
     if not token:
         return None
+    now = datetime.now(UTC)
+    if touch:
+        rows = await Session.update({Session.last_seen: now}).where(
+            (Session.key == digest(token)) & (Session.last_seen >= now - IDLE)
+            & (Session.created_at >= now - ABSOLUTE)).returning(*Session.all_columns())
+        if rows:
+            return _live(rows[0])
     row = await Session.select().where(Session.key == digest(token)).first()
     if row is None:
         return None
-    now = datetime.now(UTC)
     if now - row["last_seen"] > IDLE or now - row["created_at"] > ABSOLUTE:
         await Session.delete().where(Session.id == row["id"])
         return None
-    if touch:
-        await Session.update({Session.last_seen: now}).where(Session.id == row["id"])
+    return _live(row)
+
+
+def _live(row: dict[str, Any]) -> LiveSession:
     return LiveSession(id=row["id"], user_id=row["user"], kind=row["kind"], state=row["state"],
                        provider=row["provider"], nif=row["nif"], name=row["name"],
                        company_nif=row["company_nif"], company_name=row["company_name"],

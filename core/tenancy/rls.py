@@ -149,17 +149,32 @@ async def pool_setup(connection: Any) -> None:
         "" if scope.tenant_id is None else str(scope.tenant_id), scope.cross)
 
 
+async def pool_reset(connection: Any) -> None:
+    """asyncpg ``reset``: a connection going back to the pool keeps its session (it stays
+    the runtime role, and the next checkout's ``pool_setup`` sets the scope), so the
+    default reset's round trip (unlock, close cursors, unlisten, RESET ALL) is skipped: no
+    pooled connection takes session locks, listens, or keeps cursors or other settings.
+    A transaction left open is rolled back."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 class RequestScopeMiddleware:
-    """ASGI middleware: every request runs in its own clean tenant scope and audit context."""
+    """ASGI middleware: every request runs in its own clean tenant scope and audit context,
+    with its view of the caches (``core.cache``), on one database connection
+    (``core.db.request_connection``)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from core.audit.log import isolated
+        from core.cache import request_cache
+        from core.db import request_connection
 
-        with request_scope(), isolated():
-            await self.app(scope, receive, send)
+        with request_scope(), isolated(), request_cache():
+            async with request_connection():
+                await self.app(scope, receive, send)
 
 
 _ROLE_SQL = f"""

@@ -13,6 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from core import kernel as _kernel
 from core.audit import log as audit
+from core.cache import cached
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.identity.duties import violated
@@ -29,7 +30,7 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     tenant: TenantContext | None = None
     slug = connection.path_params.get(TENANT_PARAM)
     if slug is not None:
-        tenant = await tenant_by_slug(slug)
+        tenant = await cached("tenant", slug, lambda: tenant_by_slug(slug))
         if tenant is None:
             raise NotFoundException(f"No entity {slug!r}")
         plugin = handler.opt.get("plugin")
