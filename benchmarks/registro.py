@@ -1,22 +1,26 @@
 """Registro under load: asientos/s, latency and justificante lag through the HTTP API.
 
 Run: .venv/bin/python benchmarks/registro.py [--tenants 20] [--clients 32] [--seconds 20]
-     [--web-workers 2] [--job-threads 2]
+     [--web-workers 2] [--job-threads 2] [--jobs-after | --no-justificantes]
 
 Real parts only: a fresh PostgreSQL database (``CONCEJO_BENCH_DATABASE_URL``, default
 ``postgresql://postgres@127.0.0.1:5432/concejo_bench_registro``, dropped and created), the
-app served by ``concejo serve --workers N`` (uvicorn) on loopback in a subprocess, the jobs
-(justificantes, distribution) run by a ``concejo worker`` subprocess through Redis
+app served by ``concejo serve --workers N`` (uvicorn, with uvloop and httptools) on
+loopback in a subprocess, the jobs (justificantes, distribution) run by a
+``concejo worker`` subprocess through Redis
 (``CONCEJO_BENCH_BROKER_URL``, default ``redis://127.0.0.1:6379/13``: a database of its own,
 so no other process takes its messages). Every entity's calendar of the current year is
 loaded, as in production. ``--jobs-after`` starts the job worker only once the load is
-over (registration alone, then the justificantes' catch-up); by default it runs alongside.
+over (registration alone, then the justificantes' catch-up); by default it runs alongside;
+``--no-justificantes`` leaves it out (registration figures only).
 
 Concurrent clients post asientos (nine entradas to one salida, each to a unit of the entity,
 so each entrada also queues its distribution news) to random entities for ``--seconds``
-after a two-second warm-up. It prints asientos/s, p50/p95/p99 latency, the time until every
-justificante is issued, and checks that every series is numbered 1..n without gaps or
-duplicates. Goal on a 2-core machine: >= 300 asientos/s sustained, p99 < 200 ms.
+after a two-second warm-up. It prints asientos/s, p50/p95/p99 latency, the CPU each part
+(this client, the web processes, the PostgreSQL backends) spent per asiento with the load
+average, the time until every justificante is issued, and checks that every series is
+numbered 1..n without gaps or duplicates. Goal on a 2-core machine: >= 300 asientos/s
+sustained, p99 < 200 ms.
 """
 
 from __future__ import annotations
@@ -63,16 +67,25 @@ async def fresh_database(url: str) -> None:
 async def set_up(env: dict[str, str], tenants: int) -> list[tuple[str, str]]:
     """Migrate, create the entities with units and a loaded calendar, and the user."""
     os.environ.update(env)
-    from core.calendar_app.services import load_year
-    from core.demo import synthetic_nif
-    from core.identity.services import ensure_user, grant_role
     from core.kernel import boot
     from core.settings import load_settings
-    from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin
-    from core.tenancy.tables import TenantKind
+    from core.tenancy.rls import cross_tenant
 
     kernel = boot(load_settings())
     await kernel.start()
+    async with cross_tenant("command line"):  # set-up, as `concejo` commands do
+        created = await _entities(tenants)
+    await kernel.stop()
+    return created
+
+
+async def _entities(tenants: int) -> list[tuple[str, str]]:
+    from core.calendar_app.services import load_year
+    from core.demo import synthetic_nif
+    from core.identity.services import ensure_user, grant_role
+    from core.tenancy.services import NewTenant, add_tenant, add_unit, set_plugin
+    from core.tenancy.tables import TenantKind
+
     user = await ensure_user("bench@registro.test", "Benchmark", PASSWORD)
     created = []
     for n in range(tenants):
@@ -86,7 +99,6 @@ async def set_up(env: dict[str, str], tenants: int) -> list[tuple[str, str]]:
         await grant_role(user, tenant.id, "registro")
         created.append((tenant.slug, f"A{n:08d}"))
     await load_year(datetime.now(UTC).year, community="CL", actor="bench")
-    await kernel.stop()
     return created
 
 
@@ -137,10 +149,54 @@ def body(n: int, unit: str) -> dict:
             "unidad_origen" if salida else "unidad_destino": unit}
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds spent by this client, the web processes (the server's process tree)
+    and the PostgreSQL backends serving the benchmark's database."""
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        self.server_pid = server_pid
+        self.database = database
+
+    def _processes(self) -> tuple[list[int], list[int]]:
+        parents: dict[int, int] = {}
+        backends = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            if title.startswith("postgres: ") and f" {self.database} " in title:
+                backends.append(int(entry.name))
+        web = [self.server_pid]
+        for pid in web:  # grows while walking: children, then theirs
+            web += [child for child, parent in parents.items() if parent == pid]
+        return web, backends
+
+    def read(self) -> dict[str, float]:
+        web, backends = self._processes()
+        return {"client": time.process_time(),
+                "web": sum(_cpu_seconds(pid) for pid in web),
+                "PostgreSQL": sum(_cpu_seconds(pid) for pid in backends)}
+
+
 async def load(clients: list[httpx.AsyncClient], entities: list[tuple[str, str]],
-               concurrency: int, warmup: float, seconds: float
-               ) -> tuple[list[float], int, int, float]:
-    """Post asientos until the time is up; latencies (ms) of the measured window."""
+               concurrency: int, warmup: float, seconds: float, meter: CpuMeter
+               ) -> tuple[list[float], int, int, float, dict[str, float]]:
+    """Post asientos until the time is up; latencies (ms) of the measured window and the
+    CPU seconds each part spent in it."""
     latencies: list[float] = []
     counter = iter(range(10**9))
     errors = 0
@@ -165,8 +221,15 @@ async def load(clients: list[httpx.AsyncClient], entities: list[tuple[str, str]]
                 latencies.append(elapsed * 1000)
                 measured += 1
 
-    await asyncio.gather(*(worker(i) for i in range(concurrency)))
-    return latencies, measured, errors, time.perf_counter() - measure_from
+    async def measure() -> dict[str, float]:
+        await asyncio.sleep(warmup)
+        before = meter.read()
+        await asyncio.sleep(seconds)
+        after = meter.read()
+        return {part: after[part] - before[part] for part in after}
+
+    cpu, *_ = await asyncio.gather(measure(), *(worker(i) for i in range(concurrency)))
+    return latencies, measured, errors, time.perf_counter() - measure_from, cpu
 
 
 async def justificantes_done(url: str, since: float) -> tuple[float, int]:
@@ -217,6 +280,8 @@ async def main() -> None:
     parser.add_argument("--job-threads", type=int, default=2)
     parser.add_argument("--jobs-after", action="store_true",
                         help="start the job worker when the load is over")
+    parser.add_argument("--no-justificantes", action="store_true",
+                        help="registration figures only: no job worker, no waiting")
     args = parser.parse_args()
 
     await fresh_database(DATABASE_URL)
@@ -232,14 +297,17 @@ async def main() -> None:
                     str(args.web_workers)], env, data_dir / "serve.log")
     worker_args = ["worker", "--threads", str(args.job_threads), "--no-scheduler", "--every",
                    "1"]
-    jobs = None if args.jobs_after else start(worker_args, env, data_dir / "worker.log")
+    jobs = None if args.jobs_after or args.no_justificantes else start(
+        worker_args, env, data_dir / "worker.log")
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_healthy(base, server)
         clients = [await session(base) for _ in range(args.sessions)]
-        latencies, done, errors, window = await load(clients, entities, args.clients, 2.0,
-                                                     args.seconds)
+        meter = CpuMeter(server.pid, urlparse(DATABASE_URL).path.lstrip("/"))
+        latencies, done, errors, window, cpu = await load(clients, entities, args.clients,
+                                                          2.0, args.seconds, meter)
         load_end = time.perf_counter()
+        loadavg = os.getloadavg()[0]
         for http in clients:
             await http.aclose()
         rate = done / window
@@ -251,11 +319,16 @@ async def main() -> None:
         print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f} "
               f"(goal p99 < {GOAL_P99_MS:.0f}: {GOAL_P99_MS / p99:.2f}x), "
               f"mean {statistics.fmean(latencies):.0f}")
-        if jobs is None:
-            jobs = start(worker_args, env, data_dir / "worker.log")
-        waited, total = await justificantes_done(DATABASE_URL, load_end)
-        print(f"justificantes: all {total} issued {waited:.1f} s after the load ended "
-              f"({total / (waited + window + 2):.0f}/s over the whole run)")
+        print("CPU ms per asiento: " + ", ".join(
+            f"{part} {1000 * seconds / done:.1f}" for part, seconds in cpu.items())
+            + f" (all: {1000 * sum(cpu.values()) / done:.1f}; "
+            f"{sum(cpu.values()) / window:.2f} cores busy); load average {loadavg:.1f} "
+            f"on {os.cpu_count()} cores")
+        if not args.no_justificantes:
+            jobs = jobs or start(worker_args, env, data_dir / "worker.log")
+            waited, total = await justificantes_done(DATABASE_URL, load_end)
+            print(f"justificantes: all {total} issued {waited:.1f} s after the load ended "
+                  f"({total / (waited + window + 2):.0f}/s over the whole run)")
         problems = await numbering_problems(DATABASE_URL)
         print("numbering: gapless and unique in every series" if not problems
               else "numbering PROBLEMS:\n  " + "\n  ".join(problems))

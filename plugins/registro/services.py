@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from core.audit.log import record
+from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
 from core.errors import DomainError, NotFoundError
@@ -71,7 +72,8 @@ def scoped(tenant: TenantContext) -> Any:
 
 
 async def units_of(tenant: TenantContext) -> dict[str, dict[str, Any]]:
-    """The tenant's units and offices by DIR3 code."""
+    """The tenant's units and offices by DIR3 code (registering reads them through the
+    request's cache, ``core.cache``)."""
     rows = await Unit.select(Unit.dir3, Unit.name, Unit.is_office).where(
         Unit.tenant == tenant.id)
     return {r["dir3"]: r for r in rows}
@@ -106,7 +108,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
     settings = settings_of(tenant)
     interesados = data.interesados if channel == "sir" else \
         personas.checked_interesados(data.interesados)  # SIR: kept as delivered
-    units = await units_of(tenant)
+    units = await cached("registro.units", tenant.id, lambda: units_of(tenant))
     oficina = oficina_for(tenant, data.oficina, units, settings)
     _check_units(data, units, channel)
     anexos_module.check(data.anexos, settings)
