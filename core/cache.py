@@ -18,7 +18,7 @@ import contextvars
 from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
-from core.db import engine
+from core.db import engine, scope_free
 
 T = TypeVar("T")
 
@@ -51,7 +51,8 @@ async def _read_generation() -> tuple[object, int]:
     from piccolo.querystring import QueryString
 
     db = engine()
-    rows = await db.run_querystring(QueryString(f"SELECT n FROM {TABLE}"))
+    with scope_free():  # a counter, no tenant's data
+        rows = await db.run_querystring(QueryString(f"SELECT n FROM {TABLE}"))
     return db, int(rows[0]["n"])
 
 

@@ -5,8 +5,8 @@ the one engine at boot; ``atomic()`` opens a transaction and runs the callbacks 
 with ``after_commit`` once it has committed (the outbox relay uses that).
 
 On PostgreSQL a request takes one pooled connection for all its queries and transactions
-(``request_connection``) instead of one per query: each pool checkout costs two round trips
-(the tenant scope set on it, the reset when it goes back).
+(``request_connection``) instead of one per query, and a connection's tenant scope is set
+only when it changes (``LeasingPool``): round trips, not SQL, are most of a request's cost.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import importlib.util
 import io
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -112,10 +113,9 @@ class Database:
         if isinstance(self.engine, SQLiteEngine):
             await self.engine._run_in_new_connection("PRAGMA journal_mode=WAL")
         if isinstance(self.engine, PostgresEngine):
-            from core.tenancy.rls import pool_reset, pool_setup
+            from core.tenancy.rls import pool_reset
 
-            await self.engine.start_connection_pool(min_size=1, max_size=10, setup=pool_setup,
-                                                    reset=pool_reset)
+            await self.engine.start_connection_pool(min_size=1, max_size=10, reset=pool_reset)
             self.engine.pool = LeasingPool(self.engine.pool)
 
     async def stop(self) -> None:
@@ -128,23 +128,38 @@ class Lease:
 
     def __init__(self) -> None:
         self.connection: Any = None
-        self.scope: Any = None  # the tenant scope last set on the connection
         self.busy = False
         self.ended = False
 
 
 _lease: contextvars.ContextVar[Lease | None] = contextvars.ContextVar("concejo_lease",
                                                                       default=None)
+_scope_free: contextvars.ContextVar[bool] = contextvars.ContextVar("concejo_scope_free",
+                                                                   default=False)
+
+
+@contextlib.contextmanager
+def scope_free() -> Iterator[None]:
+    """For a query that reads no tenant's data and needs no role (the cache generation):
+    it runs on the connection as it is, without setting the tenant scope first."""
+    token = _scope_free.set(True)
+    try:
+        yield
+    finally:
+        _scope_free.reset(token)
 
 
 class LeasingPool:
-    """The asyncpg pool as Piccolo sees it: inside ``request_connection`` a checkout hands
-    out the request's own connection when no other query of the request is using it (with
-    the current tenant scope set on it); otherwise, and outside requests, a pooled one."""
+    """The asyncpg pool as Piccolo sees it. A checkout sets the runtime role and the
+    current tenant scope on the connection's session (``rls.pool_setup``) unless that
+    connection has them already (they stay: ``rls.pool_reset``); inside
+    ``request_connection`` it hands out the request's own connection when no other query
+    of the request is using it, and a pooled one otherwise."""
 
     def __init__(self, pool: Any) -> None:
         self._pool = pool
         self._leased: dict[int, Lease] = {}
+        self._scopes: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def acquire(self) -> _Checkout:
         return _Checkout(self)
@@ -152,21 +167,33 @@ class LeasingPool:
     async def take(self) -> Any:
         lease = _lease.get()
         if lease is None or lease.busy or lease.ended:
-            return await self._pool.acquire()
-        from core.tenancy import rls
-
+            connection = await self._pool.acquire()
+            try:
+                await self._sync(connection)
+            except BaseException:
+                await self._pool.release(connection)
+                raise
+            return connection
         lease.busy = True
         try:
             if lease.connection is None:
-                lease.connection = await self._pool.acquire()  # its setup sets the scope
+                lease.connection = await self._pool.acquire()
                 self._leased[id(lease.connection)] = lease
-            elif lease.scope != rls.current():
-                await rls.pool_setup(lease.connection)
-            lease.scope = rls.current()
+            await self._sync(lease.connection)
         except BaseException:
             lease.busy = False
             raise
         return lease.connection
+
+    async def _sync(self, connection: Any) -> None:
+        if _scope_free.get():
+            return
+        from core.tenancy import rls
+
+        scope, session = rls.current(), connection._con  # the proxy's own connection
+        if self._scopes.get(session) != scope:
+            await rls.pool_setup(connection)
+            self._scopes[session] = scope
 
     async def release(self, connection: Any) -> None:
         lease = self._leased.get(id(connection))

@@ -19,8 +19,9 @@ Which tenant a piece of code works for is a context variable:
   both shows them all) and is logged;
 - a job sent to a tenant is written in that tenant's scope (a hand-off, not a read).
 
-The value reaches PostgreSQL on every connection taken from the pool (``pool_setup``) and,
-inside a transaction, with ``set_config(…, true)`` whenever the scope changes. SQLite has
+The value reaches PostgreSQL on every connection taken from the pool (``pool_setup``, when
+the connection's session has another scope) and, inside a transaction, with
+``set_config(…, true)`` whenever the scope changes. SQLite has
 no RLS: there the scope is kept but nothing is enforced by the database.
 """
 
@@ -140,8 +141,8 @@ def enter(tenant_id: int | None) -> None:
 
 
 async def pool_setup(connection: Any) -> None:
-    """asyncpg ``setup``: each connection taken from the pool acts as the runtime role in
-    the current scope."""
+    """A connection taken from the pool acts as the runtime role in the current scope
+    (``core.db.LeasingPool`` calls it when the connection's session has another scope)."""
     scope = current()
     await connection.execute(
         "SELECT set_config('role', $1, false), set_config('app.tenant_id', $2, false), "
@@ -151,10 +152,10 @@ async def pool_setup(connection: Any) -> None:
 
 async def pool_reset(connection: Any) -> None:
     """asyncpg ``reset``: a connection going back to the pool keeps its session (it stays
-    the runtime role, and the next checkout's ``pool_setup`` sets the scope), so the
-    default reset's round trip (unlock, close cursors, unlisten, RESET ALL) is skipped: no
-    pooled connection takes session locks, listens, or keeps cursors or other settings.
-    A transaction left open is rolled back."""
+    the runtime role in its last scope, which the next checkout sets again if it needs
+    another), so the default reset's round trip (unlock, close cursors, unlisten,
+    RESET ALL) is skipped: no pooled connection takes session locks, listens, or keeps
+    cursors or other settings. A transaction left open is rolled back."""
     if connection.is_in_transaction():
         await connection.execute("ROLLBACK")
 
