@@ -8,6 +8,7 @@ Asientos are never deleted: annulment and rectification keep a reason and are au
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -177,8 +178,13 @@ async def get(tenant: TenantContext, asiento_id: int) -> AsientoOut:
     return _out(row, personas.from_rows(interesados), [anexos_module.out(a) for a in anexos])
 
 
+@functools.cache
+def _out_fields() -> frozenset[str]:
+    return frozenset(f.name for f in msgspec.structs.fields(AsientoOut))
+
+
 def _out(row: dict[str, Any], interesados: list[Any], anexos: list[Any]) -> AsientoOut:
-    fields = {f.name for f in msgspec.structs.fields(AsientoOut)}
+    fields = _out_fields()
     values = {k: v for k, v in row.items() if k in fields}
     return AsientoOut(**values, numero=numero(row["year"], row["direction"], row["number"]),
                       interesados=interesados, anexos=anexos,
