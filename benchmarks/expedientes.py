@@ -30,7 +30,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
@@ -118,66 +117,53 @@ async def populate(documents: int) -> tuple[object, int, str]:
 
 
 async def run(documents: int, rounds: int, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory(prefix="concejo-bench-") as data_dir:
-        if database_url:
-            from benchmarks.registro import fresh_database
+    from benchmarks.common import booted
 
-            await fresh_database(database_url)
-        os.environ["CONCEJO_DATA_DIR"] = data_dir
-        from core.app import create_app
+    async with booted(database_url) as (_settings, _kernel, app):
         from core.db import engine
-        from core.kernel import boot
-        from core.settings import Settings
         from core.tenancy.rls import cross_tenant, tenant_scope
         from core.testing import csrf_headers
         from plugins.expedientes import documentos, history, resoluciones, services
         from plugins.expedientes.tests.expedientes_tools import QueryCounter
 
-        settings = Settings(data_dir=data_dir, database_url=database_url or
-                            f"sqlite:///{data_dir}/bench.sqlite",
-                            secret_key="benchmark-secret-key-not-for-production")
-        kernel = boot(settings)
-        app = create_app(settings, kernel=kernel, run_worker=True)
-        async with app.lifespan():
-            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}")
-            async with cross_tenant("command line"):  # set-up, as `concejo` commands do
-                tenant, expediente_id, email = await populate(documents)
-            if database_url:  # the statistics autovacuum gathers after a bulk load
-                await analyze(database_url)
-            with QueryCounter(engine()) as counter:
-                async with tenant_scope(tenant.id):
-                    listed = await documentos.list_documents(tenant, expediente_id)
-            print(f"document list: {len(listed)} documents in {counter.count} query")
+        async with cross_tenant("command line"):  # set-up, as `concejo` commands do
+            tenant, expediente_id, email = await populate(documents)
+        if database_url:  # the statistics autovacuum gathers after a bulk load
+            await analyze(database_url)
+        with QueryCounter(engine()) as counter:
+            async with tenant_scope(tenant.id):
+                listed = await documentos.list_documents(tenant, expediente_id)
+        print(f"document list: {len(listed)} documents in {counter.count} query")
 
-            async def view() -> None:  # what the staff page reads, in one snapshot
-                async with tenant_scope(tenant.id), services.snapshot():
-                    await services.get(tenant, expediente_id)
-                    await documentos.list_documents(tenant, expediente_id)
-                    await resoluciones.of_expediente(tenant, expediente_id)
-                    await history.timeline(tenant, expediente_id, limit=50)
+        async def view() -> None:  # what the staff page reads, in one snapshot
+            async with tenant_scope(tenant.id), services.snapshot():
+                await services.get(tenant, expediente_id)
+                await documentos.list_documents(tenant, expediente_id)
+                await resoluciones.of_expediente(tenant, expediente_id)
+                await history.timeline(tenant, expediente_id, limit=50)
 
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport,
-                                         base_url="http://bench") as http:
-                login = await http.post("/login", data={"email": email, "password": PASSWORD},
-                                        headers=await csrf_headers(http))
-                assert login.status_code in (302, 303), login.text
-                page_url = f"/{tenant.slug}/expedientes/{expediente_id}"
-                api_url = f"/api/v1/{tenant.slug}/expedientes/{expediente_id}/documentos"
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport,
+                                     base_url="http://bench") as http:
+            login = await http.post("/login", data={"email": email, "password": PASSWORD},
+                                    headers=await csrf_headers(http))
+            assert login.status_code in (302, 303), login.text
+            page_url = f"/{tenant.slug}/expedientes/{expediente_id}"
+            api_url = f"/api/v1/{tenant.slug}/expedientes/{expediente_id}/documentos"
 
-                async def page() -> None:
-                    response = await http.get(page_url, headers={"accept": "text/html"})
-                    assert response.status_code == 200 and f"Documento {documents}" in response.text
+            async def page() -> None:
+                response = await http.get(page_url, headers={"accept": "text/html"})
+                assert response.status_code == 200 and f"Documento {documents}" in response.text
 
-                async def api() -> None:
-                    response = await http.get(api_url)
-                    assert response.status_code == 200 and len(response.json()) == documents
+            async def api() -> None:
+                response = await http.get(api_url)
+                assert response.status_code == 200 and len(response.json()) == documents
 
-                results = [
-                    await timed("service: expediente view data", rounds, view),
-                    await timed("HTTP: staff page (HTML, all rows)", rounds, page),
-                    await timed("HTTP: API document list (JSON)", rounds, api),
-                ]
+            results = [
+                await timed("service: expediente view data", rounds, view),
+                await timed("HTTP: staff page (HTML, all rows)", rounds, page),
+                await timed("HTTP: API document list (JSON)", rounds, api),
+            ]
         verdict = "meets" if max(results) <= GOAL_MS else "misses"
         print(f"worst p95 {max(results):.1f} ms: {verdict} the {GOAL_MS:.0f} ms goal "
               f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")

@@ -21,7 +21,6 @@ import asyncio
 import logging
 import os
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -42,20 +41,14 @@ def people(n: int) -> list[dict[str, str]]:
 
 
 async def run(n: int, chunk: int, database_url: str | None) -> None:
-    with tempfile.TemporaryDirectory(prefix="concejo-bench-") as data_dir:
-        if database_url:
-            from benchmarks.registro import fresh_database
+    from benchmarks.common import booted
 
-            await fresh_database(database_url)
-        os.environ["CONCEJO_DATA_DIR"] = data_dir
+    async with booted(database_url) as (_settings, kernel, _app):
         import msgspec
 
-        from core.app import create_app
         from core.audit.tables import AuditEntry
         from core.calendar_app.services import load_year
         from core.demo import synthetic_nif
-        from core.kernel import boot
-        from core.settings import Settings
         from core.tenancy.rls import cross_tenant, tenant_scope
         from core.tenancy.services import NewTenant, add_tenant, set_plugin
         from core.tenancy.tables import TenantKind
@@ -63,54 +56,47 @@ async def run(n: int, chunk: int, database_url: str | None) -> None:
         from plugins.notificaciones.schemas import RemesaIn
         from plugins.notificaciones.tables import Notificacion
 
-        settings = Settings(data_dir=data_dir, database_url=database_url or
-                            f"sqlite:///{data_dir}/bench.sqlite",
-                            secret_key="benchmark-secret-key-not-for-production")
-        kernel = boot(settings)
-        app = create_app(settings, kernel=kernel, run_worker=True)
-        async with app.lifespan():
-            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {n} people, "
-                  f"chunks of {chunk}")
-            async with cross_tenant("command line"):
-                tenant = await add_tenant(NewTenant(
-                    slug="bench-notificaciones", kind=TenantKind.ayuntamiento,
-                    name="Entidad (bench)", dir3="ZBENCH002", nif=synthetic_nif("P9900002"),
-                    community="CL", demo=True), actor="bench")
-                tenant = await set_plugin(tenant, "expedientes", True, actor="bench")
-                tenant = await set_plugin(tenant, "notificaciones", True, actor="bench",
-                                          settings={"remesa_chunk": chunk})
-                for year in (date.today().year, date.today().year + 1):
-                    await load_year(year, actor="bench", community="CL")
-            data = msgspec.convert({
-                "subject": "Liquidación de la tasa de basuras", "body": "Padrón fiscal.",
-                "recursos": "Reposición", "organo_recurso": "Alcaldía",
-                "plazo_recurso": "Un mes", "destinatarios": people(n)}, RemesaIn)
+        print(f"{n} people, chunks of {chunk}")
+        async with cross_tenant("command line"):
+            tenant = await add_tenant(NewTenant(
+                slug="bench-notificaciones", kind=TenantKind.ayuntamiento,
+                name="Entidad (bench)", dir3="ZBENCH002", nif=synthetic_nif("P9900002"),
+                community="CL", demo=True), actor="bench")
+            tenant = await set_plugin(tenant, "expedientes", True, actor="bench")
+            tenant = await set_plugin(tenant, "notificaciones", True, actor="bench",
+                                      settings={"remesa_chunk": chunk})
+            for year in (date.today().year, date.today().year + 1):
+                await load_year(year, actor="bench", community="CL")
+        data = msgspec.convert({
+            "subject": "Liquidación de la tasa de basuras", "body": "Padrón fiscal.",
+            "recursos": "Reposición", "organo_recurso": "Alcaldía",
+            "plazo_recurso": "Un mes", "destinatarios": people(n)}, RemesaIn)
+        async with tenant_scope(tenant.id):
+            audit_before = await AuditEntry.count().where(AuditEntry.tenant == tenant.id)
+            started = time.perf_counter()
+            remesa = await remesas.start(tenant, data, actor="bench")
+            accepted = time.perf_counter() - started
+        print(f"accepted (checked and stored): {accepted:7.1f} s")
+        while True:  # committed jobs are relayed after each commit
             async with tenant_scope(tenant.id):
-                audit_before = await AuditEntry.count().where(AuditEntry.tenant == tenant.id)
-                started = time.perf_counter()
-                remesa = await remesas.start(tenant, data, actor="bench")
-                accepted = time.perf_counter() - started
-            print(f"accepted (checked and stored): {accepted:7.1f} s")
-            while True:  # committed jobs are relayed after each commit
-                async with tenant_scope(tenant.id):
-                    progress = await remesas.get(tenant, remesa.id)
-                if progress.state == "terminada":
-                    break
-                await asyncio.sleep(0.5)
-            total = time.perf_counter() - started
-            ran = total - accepted
-            await kernel.jobs.drain(limit_seconds=1800)  # the warnings still queued
-            warned = time.perf_counter() - started
-            async with tenant_scope(tenant.id):
-                made = await Notificacion.count().where(Notificacion.remesa == remesa.id)
-                nifs = {r["nif"] for r in await Notificacion.select(Notificacion.nif).where(
-                    Notificacion.remesa == remesa.id)}
-                audit = await AuditEntry.count().where(AuditEntry.tenant == tenant.id)
-            assert made == n == len(nifs), (made, len(nifs))
-            print(f"notifications created by the job:  {ran:7.1f} s  ({n / ran:6.0f} per s)")
-            print(f"every warning sent (.eml) by:      {warned:7.1f} s")
-            print(f"audit entries written: {audit - audit_before}")
-            print(f"total {total:.1f} s · goal {GOAL_S:.0f} s · ratio {total / GOAL_S:4.2f}")
+                progress = await remesas.get(tenant, remesa.id)
+            if progress.state == "terminada":
+                break
+            await asyncio.sleep(0.5)
+        total = time.perf_counter() - started
+        ran = total - accepted
+        await kernel.jobs.drain(limit_seconds=1800)  # the warnings still queued
+        warned = time.perf_counter() - started
+        async with tenant_scope(tenant.id):
+            made = await Notificacion.count().where(Notificacion.remesa == remesa.id)
+            nifs = {r["nif"] for r in await Notificacion.select(Notificacion.nif).where(
+                Notificacion.remesa == remesa.id)}
+            audit = await AuditEntry.count().where(AuditEntry.tenant == tenant.id)
+        assert made == n == len(nifs), (made, len(nifs))
+        print(f"notifications created by the job:  {ran:7.1f} s  ({n / ran:6.0f} per s)")
+        print(f"every warning sent (.eml) by:      {warned:7.1f} s")
+        print(f"audit entries written: {audit - audit_before}")
+        print(f"total {total:.1f} s · goal {GOAL_S:.0f} s · ratio {total / GOAL_S:4.2f}")
 
 
 def main() -> None:

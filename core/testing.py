@@ -55,14 +55,12 @@ def require_service(name: str, url: str) -> None:
         pytest.skip(message)
 
 
-async def _fresh_postgres(url: str) -> str:
+async def fresh_postgres(url: str, suffix: str = "") -> str:
+    """Drop and create the PostgreSQL database named by ``url`` (plus ``suffix``); its URL."""
     import asyncpg
 
     parsed = urlparse(url)
-    name = parsed.path.lstrip("/") or "concejo_test"
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        name = f"{name}_{worker}"
+    name = (parsed.path.lstrip("/") or "concejo_test") + suffix
     admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -77,7 +75,8 @@ async def concejo_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("CONCEJO_TEST_DATABASE_URL")
     if url:
         require_service("PostgreSQL", url)
-        return await _fresh_postgres(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return await fresh_postgres(url, f"_{worker}" if worker else "")
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'concejo.sqlite'}"
 
 

@@ -16,12 +16,12 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 import msgspec
 import pytest
 
+from core.testing import fresh_postgres
 from tests.browser.browser_tools import check_accessibility
 
 pytestmark = pytest.mark.browser
@@ -46,17 +46,7 @@ async def _database_url(data: Path) -> str:
     url = os.environ.get("CONCEJO_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{data / 'concejo.sqlite'}"
-    import asyncpg
-
-    parsed = urlparse(url)
-    name = f"{parsed.path.lstrip('/') or 'concejo_test'}_demo"
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return parsed._replace(path=f"/{name}").geturl()
+    return await fresh_postgres(url, "_demo")
 
 
 async def _wait_until_served(process: asyncio.subprocess.Process, log: Path, url: str) -> str:
