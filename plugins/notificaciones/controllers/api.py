@@ -15,9 +15,7 @@ from plugins.notificaciones.schemas import (
     RemesaOut,
 )
 
-VIEW = {"permission": permissions.VIEW.name}
-NOTIFY = {"permission": permissions.NOTIFY.name}
-DELIVER = {"permission": permissions.DELIVER.name}
+VIEW, NOTIFY, DELIVER = permissions.VIEW_OPT, permissions.NOTIFY_OPT, permissions.DELIVER_OPT
 
 
 class ApiController(Controller):

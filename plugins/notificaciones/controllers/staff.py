@@ -45,9 +45,7 @@ from plugins.notificaciones.schemas import (
     RemesaIn,
 )
 
-VIEW = {"permission": permissions.VIEW.name}
-NOTIFY = {"permission": permissions.NOTIFY.name}
-DELIVER = {"permission": permissions.DELIVER.name}
+VIEW, NOTIFY, DELIVER = permissions.VIEW_OPT, permissions.NOTIFY_OPT, permissions.DELIVER_OPT
 LABELS = {"states": STATE_LABELS, "events": EVENT_LABELS, "results": RESULT_LABELS}
 
 
