@@ -53,17 +53,6 @@ GOAL_RATE, GOAL_P99_MS = 300.0, 200.0
 NIFS = ("12345678Z", "X1234567L", "00000000T", "B42000000")
 
 
-async def fresh_database(url: str) -> None:
-    parsed = urlparse(url)
-    admin = await asyncpg.connect(parsed._replace(path="/postgres").geturl())
-    try:
-        name = parsed.path.lstrip("/")
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
 async def set_up(env: dict[str, str], tenants: int) -> list[tuple[str, str]]:
     """Migrate, create the entities with units and a loaded calendar, and the user."""
     os.environ.update(env)
@@ -284,7 +273,9 @@ async def main() -> None:
                         help="registration figures only: no job worker, no waiting")
     args = parser.parse_args()
 
-    await fresh_database(DATABASE_URL)
+    from core.testing import fresh_postgres
+
+    await fresh_postgres(DATABASE_URL)
     data_dir = Path(tempfile.mkdtemp(prefix="concejo-bench-"))
     port = free_port()
     env = {**os.environ, "CONCEJO_DATABASE_URL": DATABASE_URL, "CONCEJO_BROKER_URL": BROKER_URL,
