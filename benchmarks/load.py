@@ -51,6 +51,7 @@ async def populate(database_url: str, data_dir: Path, tenants: int) -> list[str]
     from core.kernel import boot
     from core.settings import Settings
     from core.tenancy.context import tenant_by_slug
+    from core.tenancy.rls import cross_tenant
     from core.tenancy.services import NewTenant, add_tenant, set_plugin
     from core.tenancy.tables import TenantKind
     from plugins.tablon.tables import Anuncio
@@ -59,28 +60,29 @@ async def populate(database_url: str, data_dir: Path, tenants: int) -> list[str]
                            secret_key="load-secret"))
     await kernel.start()
     try:
-        user = await ensure_user(STAFF, "Carga", PASSWORD)
-        slugs = []
-        for n in range(1, tenants + 1):
-            slug = f"carga-{n:03d}"
-            tenant = await tenant_by_slug(slug)
-            if tenant is None:
-                tenant = await add_tenant(NewTenant(
-                    slug=slug, kind=TenantKind.ayuntamiento, name=f"Entidad de carga {n}",
-                    dir3=f"Z{n:08d}", nif=synthetic_nif(f"P98{n:05d}"), demo=True),
-                    actor="load")
-                tenant = await set_plugin(tenant, "tablon", True, actor="load")
-                today = date.today()
-                await Anuncio.insert(*[Anuncio(
-                    tenant=tenant.id, number=i, title=f"Anuncio {i} de {slug}",
-                    body="Texto del anuncio. " * 40, category="anuncio",
-                    publish_from=today - timedelta(days=i), publish_until=today + timedelta(
-                        days=10), created_by="load", created_at=datetime.now(UTC))
-                    for i in range(1, 6)])
-                await grant_role(user, tenant.id, "tramitador")
-            slugs.append(slug)
-        await kernel.jobs.drain()
-        return slugs
+        async with cross_tenant("command line"):  # set-up, as `concejo` commands do
+            user = await ensure_user(STAFF, "Carga", PASSWORD)
+            slugs = []
+            for n in range(1, tenants + 1):
+                slug = f"carga-{n:03d}"
+                tenant = await tenant_by_slug(slug)
+                if tenant is None:
+                    tenant = await add_tenant(NewTenant(
+                        slug=slug, kind=TenantKind.ayuntamiento, name=f"Entidad de carga {n}",
+                        dir3=f"Z{n:08d}", nif=synthetic_nif(f"P98{n:05d}"), demo=True),
+                        actor="load")
+                    tenant = await set_plugin(tenant, "tablon", True, actor="load")
+                    today = date.today()
+                    await Anuncio.insert(*[Anuncio(
+                        tenant=tenant.id, number=i, title=f"Anuncio {i} de {slug}",
+                        body="Texto del anuncio. " * 40, category="anuncio",
+                        publish_from=today - timedelta(days=i), publish_until=today + timedelta(
+                            days=10), created_by="load", created_at=datetime.now(UTC))
+                        for i in range(1, 6)])
+                    await grant_role(user, tenant.id, "tramitador")
+                slugs.append(slug)
+            await kernel.jobs.drain()
+            return slugs
     finally:
         await kernel.stop()
 
