@@ -26,6 +26,30 @@ CALENDAR_YEARS = (2025, 2026, 2027)  # the years core/calendar/data/festivos.tom
 ACTOR = "demo"
 
 
+class DemoCitizen(msgspec.Struct, frozen=True):
+    """A person of the demo data (synthetic DNI / NIE with valid check letters), used by
+    the plugins' demo examples and by the demo's Cl@ve stand-in."""
+
+    key: str
+    nif: str
+    given_name: str
+    first_surname: str
+    second_surname: str = ""
+    email: str = ""
+
+    @property
+    def name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.first_surname, self.second_surname)
+                        if p)
+
+
+LUCIA = DemoCitizen("lucia", "12345678Z", "Lucía", "Martín", "Gómez",
+                    email="lucia.demo@example.org")
+JAVIER = DemoCitizen("javier", "87654321X", "Javier", "Gómez", "Ortega")
+JOANA = DemoCitizen("joana", "X1234567L", "Joana", "Silva")
+DEMO_CITIZENS = (LUCIA, JAVIER, JOANA)
+
+
 def synthetic_nif(prefix: str) -> str:
     """A check-digit valid CIF of a local corporation (``P`` + 7 digits + letter)."""
     return prefix + cif.calc_check_digits(prefix)[1]

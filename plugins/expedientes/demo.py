@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 
 import msgspec
 
+from core.demo import JAVIER
+from core.demo import LUCIA as DEMO_LUCIA
 from core.signing.samples import sample_pdf
 from core.tenancy.context import TenantContext
 from plugins.expedientes import busqueda, catalogo, documentos, services, tareas
@@ -56,11 +58,11 @@ MODELS = (
                                                "dias": 2}]}]},
 )
 
-LUCIA = {"nif": "12345678Z", "name": "Lucía Martín Soria"}
+LUCIA = {"nif": DEMO_LUCIA.nif, "name": DEMO_LUCIA.name}
 EXPEDIENTES = (
     ("licencia-obra-menor", "Sustitución de ventanas en calle Real 12", LUCIA),
     ("licencia-obra-menor", "Reforma de baño en avenida de Valladolid 5",
-     {"nif": "87654321X", "name": "Javier Gómez Ortega"}),
+     {"nif": JAVIER.nif, "name": JAVIER.name}),
     ("ocupacion-via-publica", "Andamio frente a calle Real 12 durante dos semanas",
      {"nif": "B12345674", "name": "Construcciones Moncayo (demostración)",
       "representante": {"nif": "11111111H", "name": "Pilar Ruiz Lafuente"}}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.demo import JAVIER, LUCIA
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from plugins.expedientes import busqueda
@@ -43,9 +44,9 @@ async def seed(tenant: TenantContext) -> None:
     by_word = {e.subject.split()[0]: e for e in found}
     ventanas, bano, andamio = (by_word.get(word, found[n]) for n, word in
                                enumerate(("Sustitución", "Reforma", "Andamio")))
-    lucia = PersonaIn(nif="12345678Z", name="Lucía Martín Soria",
-                      email="lucia@ciudadania.demo", address="Calle Real 12, 42002 Soria")
-    javier = PersonaIn(nif="87654321X", name="Javier Gómez Ortega")
+    lucia = PersonaIn(nif=LUCIA.nif, name=LUCIA.name, email=LUCIA.email,
+                      address="Calle Real 12, 42002 Soria")
+    javier = PersonaIn(nif=JAVIER.nif, name=JAVIER.name)
     empresa = PersonaIn(nif="B12345674", name="Construcciones Moncayo (demostración)")
     await _notify(tenant, ventanas.id, "Concesión de licencia de obra menor", lucia)
     opened = await _notify(tenant, bano.id, "Requerimiento de subsanación", javier)

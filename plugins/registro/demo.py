@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+from core.demo import JOANA, LUCIA
 from core.tenancy.context import TenantContext
 from core.tenancy.services import add_unit
 from plugins.registro import services
@@ -19,11 +20,12 @@ def demo_codes(tenant: TenantContext) -> tuple[str, str, str]:
 
 
 def _examples(urbanismo: str, secretaria: str) -> list[AsientoIn]:
-    vecina = InteresadoIn(document="12345678Z", name="Lucía", first_surname="Martín",
-                          second_surname="Gómez", email="lucia.demo@example.org")
+    vecina = InteresadoIn(document=LUCIA.nif, name=LUCIA.given_name,
+                          first_surname=LUCIA.first_surname,
+                          second_surname=LUCIA.second_surname, email=LUCIA.email)
     empresa = InteresadoIn(document="B42000000", business_name="Construcciones Duero, S.L.",
-                           representante=Persona(document="X1234567L", name="Joana",
-                                                 first_surname="Silva"))
+                           representante=Persona(document=JOANA.nif, name=JOANA.given_name,
+                                                 first_surname=JOANA.first_surname))
     return [
         AsientoIn(extracto="Solicitud de licencia de obra menor (reforma de cocina)",
                   interesados=[vecina], unidad_destino=urbanismo,

@@ -2,8 +2,8 @@
 
 Registered only when the ``demo_login`` setting is on: ``concejo serve --demo`` turns it
 on, and the production profile refuses to start with it. ``start`` answers with a page
-listing the people of the demo data (the interesados of the registro's and the
-expedientes' examples); choosing one comes back to ``/login/with/demo/callback`` with the
+listing the people of the demo data (``core.demo.DEMO_CITIZENS``, the interesados of
+the plugins' demo examples); choosing one comes back to ``/login/with/demo/callback`` with the
 flow's state, and ``finish`` names that person. From there the login is the real one: the
 kernel checks the state and its cookie and opens an audited citizen session.
 """
@@ -12,27 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import msgspec
-
+from core.demo import DEMO_CITIZENS
 from core.identity.providers import ExternalIdentity, Flow, IdentityRejected
 from core.web.i18n import N_
 from core.web.pages import page
-
-
-class DemoCitizen(msgspec.Struct, frozen=True):
-    """A person of the demo data (synthetic DNI / NIE with valid check letters)."""
-
-    key: str
-    nif: str
-    name: str
-
-
-#: The interesados of ``plugins/registro/demo.py`` and ``plugins/expedientes/demo.py``.
-DEMO_CITIZENS = (
-    DemoCitizen("lucia", "12345678Z", "Lucía Martín Gómez"),
-    DemoCitizen("javier", "87654321X", "Javier Gómez Ortega"),
-    DemoCitizen("joana", "X1234567L", "Joana Silva"),
-)
 
 
 class DemoCitizenProvider:
