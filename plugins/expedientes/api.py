@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
@@ -13,7 +13,7 @@ from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.uploads import body_chunks, read_limited
-from core.errors import DomainError
+from core.errors import convert_input
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
     asientos,
@@ -52,7 +52,6 @@ from plugins.expedientes.schemas import (
 )
 from plugins.expedientes.settings import settings_of
 
-T = TypeVar("T")
 VIEW = {"permission": permissions.VIEW.name}
 TRAMITAR = {"permission": permissions.TRAMITAR.name}
 PROCEDIMIENTOS = {"permission": permissions.PROCEDIMIENTOS.name}
@@ -82,22 +81,9 @@ class Unidades(msgspec.Struct, forbid_unknown_fields=True):
     units: Annotated[list[Dir3], msgspec.Meta(max_length=50)]
 
 
-class InvalidInput(DomainError):
-    """A form or query that does not validate; the message says where (422, shown to
-    people on the page as well)."""
-
-
-def convert(value: object, type_: type[T]) -> T:
-    """``msgspec.convert`` from form or query strings; ``InvalidInput`` when invalid."""
-    try:
-        return msgspec.convert(value, type_, strict=False)
-    except msgspec.ValidationError as exc:
-        raise InvalidInput(f"Datos no válidos: {exc}") from None
-
-
 def filters_of(request: Request) -> Busqueda:
     """The search filters from the query string."""
-    return convert(dict(request.query_params), Busqueda)
+    return convert_input(dict(request.query_params), Busqueda)
 
 
 class ApiController(Controller):
@@ -194,7 +180,7 @@ class ApiController(Controller):
         limit = settings_of(tenant).max_import_mb * 2**20
         return await recepcion.receive(
             tenant, await read_limited(body_chunks(request, limit), limit), max_bytes=limit,
-            subject=convert({"subject": subject}, Recepcion).subject,
+            subject=convert_input({"subject": subject}, Recepcion).subject,
             actor=actor_of(request).audit_name)
 
     @get("/{expediente_id:int}", summary="One expediente", opt=VIEW)

@@ -19,6 +19,7 @@ from core import kernel as _kernel
 from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.uploads import read_limited, stream_form
+from core.errors import InvalidInput, convert_input
 from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
 from plugins.expedientes import (
@@ -42,9 +43,7 @@ from plugins.expedientes.api import (
     RESOLVER,
     TRAMITAR,
     VIEW,
-    InvalidInput,
     Recepcion,
-    convert,
     filters_of,
 )
 from plugins.expedientes.schemas import (
@@ -202,7 +201,7 @@ class StaffController(Controller):
     @post("/", opt=TRAMITAR)
     async def open(self, request: Request, data: URLEncodedBody[NuevoForm]) -> Redirect:
         tenant, actor = tenant_of(request), actor_of(request)
-        expediente = convert({"procedimiento_id": data.procedimiento_id,
+        expediente = convert_input({"procedimiento_id": data.procedimiento_id,
                               "subject": data.subject.strip(),
                               "interesados": data.interesados()}, ExpedienteIn)
         opened = await services.open_expediente(tenant, expediente, actor=actor.audit_name,
@@ -221,7 +220,7 @@ class StaffController(Controller):
     async def create_procedimiento(self, request: Request,
                                    data: URLEncodedBody[ProcedimientoForm]) -> Redirect:
         tenant = tenant_of(request)
-        await catalogo.create(tenant, convert(data.procedimiento(), ProcedimientoIn),
+        await catalogo.create(tenant, convert_input(data.procedimiento(), ProcedimientoIn),
                               actor=actor_of(request).audit_name)
         return Redirect(f"/{tenant.slug}/expedientes/procedimientos")
 
@@ -229,7 +228,7 @@ class StaffController(Controller):
     async def add_plantilla(self, request: Request, procedimiento_id: FromPath[int],
                             data: URLEncodedBody[PlantillaNueva]) -> Redirect:
         tenant = tenant_of(request)
-        plantilla = convert({"code": data.code.strip(), "title": data.title.strip(),
+        plantilla = convert_input({"code": data.code.strip(), "title": data.title.strip(),
                              "tipo_documental": data.tipo_documental, "body": data.body},
                             PlantillaIn)
         await catalogo.add_plantilla(tenant, procedimiento_id, plantilla,
@@ -272,7 +271,8 @@ class StaffController(Controller):
         fields, file = await stream_form(request, "paquete", limit)
         received = await recepcion.receive(
             tenant, await read_limited(file.chunks, limit), max_bytes=limit,
-            subject=convert({"subject": fields.get("subject", "").strip()}, Recepcion).subject,
+            subject=convert_input({"subject": fields.get("subject", "").strip()},
+                                  Recepcion).subject,
             actor=actor_of(request).audit_name)
         return _back(request, received.id)
 
@@ -326,7 +326,7 @@ class StaffController(Controller):
                   else None, "title": data.title.strip() or None,
                   "body": data.body.strip() or None}
         await resoluciones.draft(tenant_of(request), expediente_id,
-                                 convert(fields, ResolucionIn),
+                                 convert_input(fields, ResolucionIn),
                                  actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
 
@@ -355,14 +355,14 @@ class StaffController(Controller):
                              data: URLEncodedBody[PersonaForm]) -> Redirect:
         for interesado in data.interesados():
             await services.add_interesado(tenant_of(request), expediente_id,
-                                          convert(interesado, InteresadoIn),
+                                          convert_input(interesado, InteresadoIn),
                                           actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
 
     @post("/{expediente_id:int}/tareas", opt=TRAMITAR)
     async def add_tarea(self, request: Request, expediente_id: FromPath[int],
                         data: URLEncodedBody[TareaForm]) -> Redirect:
-        tarea = convert({"title": data.title.strip(), "dias": data.dias,
+        tarea = convert_input({"title": data.title.strip(), "dias": data.dias,
                          "assignee_id": int(data.assignee_id)
                          if data.assignee_id.isdigit() else None}, TareaIn)
         await tareas.add_tarea(tenant_of(request), expediente_id, tarea,
@@ -388,7 +388,7 @@ class StaffController(Controller):
         tenant = tenant_of(request)
         related = await services.id_by_code(tenant, data.code)
         await services.relate(tenant, expediente_id,
-                              convert({"related_id": related, "note": data.note.strip()},
+                              convert_input({"related_id": related, "note": data.note.strip()},
                                       RelacionIn),
                               actor=actor_of(request).audit_name)
         return _back(request, expediente_id)
@@ -435,13 +435,13 @@ class SedeController(Controller):
                       data: Annotated[SolicitudForm, Body(
                           media_type=RequestEncodingType.MULTI_PART)]) -> Template:
         tenant, actor = tenant_of(request), _citizen(request)
-        solicitud = convert({k: getattr(data, k).strip() for k in (
+        solicitud = convert_input({k: getattr(data, k).strip() for k in (
             "name", "first_surname", "second_surname", "asunto", "expone", "solicita")},
             asientos.Solicitud)
         anexos = [{"filename": f.filename[-80:], "content": await f.read(),
                    "mime": f.content_type or ""} for f in data.anexos if f.filename]
         asiento = await asientos.present(tenant, actor, procedimiento_id, solicitud,
-                                         convert(anexos, list[AnexoIn]))
+                                         convert_input(anexos, list[AnexoIn]))
         return await page(request, "expedientes/sede_presentada.html", status_code=201,
                           asiento=asiento)
 

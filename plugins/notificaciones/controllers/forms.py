@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from plugins.expedientes.api import InvalidInput
+from core.errors import InvalidInput
 from plugins.expedientes.schemas import ExpedienteOut
 
 FIELDS = ("nif", "name", "email", "phone", "address", "representante_nif")

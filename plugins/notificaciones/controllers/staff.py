@@ -16,10 +16,10 @@ from core.calendar_app.services import calendar_of
 from core.documents.controllers import download
 from core.documents.services import read_content
 from core.documents.uploads import read_limited, stream_form
+from core.errors import convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.expedientes import resoluciones
 from plugins.expedientes import services as expedientes
-from plugins.expedientes.api import convert
 from plugins.notificaciones import (
     certificado,
     papel,
@@ -86,7 +86,7 @@ class StaffController(Controller):
     async def notificar(self, request: Request, data: URLEncodedBody[NotificarForm]
                         ) -> Redirect:
         issued = await services.notify(tenant_of(request),
-                                       convert(data.notificacion(), NotificacionIn),
+                                       convert_input(data.notificacion(), NotificacionIn),
                                        actor=actor_of(request).audit_name)
         if len(issued) == 1:
             return Redirect(f"{_base(request)}/{issued[0].id}")
@@ -107,8 +107,8 @@ class StaffController(Controller):
         try:
             fields["at"] = datetime.fromisoformat(data.at).replace(tzinfo=cal.zone)
         except ValueError:
-            fields["at"] = data.at  # convert() says what is wrong
-        await papel.record_attempt(tenant, notificacion_id, convert(fields, IntentoIn),
+            fields["at"] = data.at  # convert_input() says what is wrong
+        await papel.record_attempt(tenant, notificacion_id, convert_input(fields, IntentoIn),
                                    actor=actor_of(request).audit_name)
         return Redirect(f"{_base(request)}/{notificacion_id}")
 
@@ -145,8 +145,8 @@ class StaffController(Controller):
         limit = _kernel.current().settings.upload_max_bytes
         fields, upload = await stream_form(request, "fichero", limit)
         people = parse_csv(await read_limited(upload.chunks, limit))
-        form = convert(fields, ContenidoForm)
-        remesa = await remesas.start(tenant_of(request), convert(
+        form = convert_input(fields, ContenidoForm)
+        remesa = await remesas.start(tenant_of(request), convert_input(
             {**form.content(), "destinatarios": people}, RemesaIn),
             actor=actor_of(request).audit_name)
         return Redirect(f"{_base(request)}/remesas/{remesa.id}")
