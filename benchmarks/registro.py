@@ -1,6 +1,7 @@
 """Registro under load: asientos/s, latency and justificante lag through the HTTP API.
 
-Run: .venv/bin/python benchmarks/registro.py [--tenants 20] [--clients 32] [--seconds 20]
+Run: .venv/bin/python benchmarks/registro.py [--tenants 20] [--clients 32] [--rate R]
+     [--seconds 20]
      [--web-workers 2] [--job-threads 2] [--jobs-after | --no-justificantes]
 
 Real parts only: a fresh PostgreSQL database (``CONCEJO_BENCH_DATABASE_URL``, default
@@ -14,7 +15,9 @@ loaded, as in production. ``--jobs-after`` starts the job worker only once the l
 over (registration alone, then the justificantes' catch-up); by default it runs alongside;
 ``--no-justificantes`` leaves it out (registration figures only).
 
-Concurrent clients post asientos (nine entradas to one salida, each to a unit of the entity,
+Concurrent clients (closed loop: each posts again once answered) or a fixed rate
+(``--rate``, open loop: latency timed from when each post was due, so queueing shows) post
+asientos (nine entradas to one salida, each to a unit of the entity,
 so each entrada also queues its distribution news) to random entities for ``--seconds``
 after a two-second warm-up. It prints asientos/s, p50/p95/p99 latency, the CPU each part
 (this client, the web processes, the PostgreSQL backends) spent per asiento with the load
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import socket
@@ -39,8 +43,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+import aiohttp
 import asyncpg
-import httpx
+import msgspec
+from yarl import URL
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -103,30 +109,40 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
 
 
 async def wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient(base_url=base) as http:
+    async with aiohttp.ClientSession(base) as http:
         for _ in range(300):
             if server.poll() is not None:
                 raise SystemExit("the server died while starting; see its log")
             try:
-                if (await http.get("/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
+                async with http.get("/health") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.2)
     raise SystemExit("the server did not become healthy")
 
 
-async def session(base: str) -> httpx.AsyncClient:
-    http = httpx.AsyncClient(base_url=base, timeout=30,
-                             limits=httpx.Limits(max_connections=64))
-    await http.get("/login")
-    response = await http.post("/login", data={"email": "bench@registro.test",
-                                               "password": PASSWORD},
-                               headers={"x-csrftoken": http.cookies["csrftoken"]})
-    if response.status_code not in (302, 303):
-        raise SystemExit(f"login failed: {response.status_code} {response.text[:200]}")
-    http.headers["x-csrftoken"] = http.cookies["csrftoken"]
-    return http
+class Session(msgspec.Struct):
+    """A logged-in staff session: its HTTP client (aiohttp: the client shares the server's
+    two cores, so it should cost little) and the CSRF header its posts carry."""
+
+    http: aiohttp.ClientSession
+    headers: dict[str, str]
+
+
+async def session(base: str) -> Session:
+    http = aiohttp.ClientSession(base, cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                 connector=aiohttp.TCPConnector(limit=64),
+                                 timeout=aiohttp.ClientTimeout(total=30))
+    async with http.get("/login"):
+        pass
+    csrf = {"x-csrftoken": http.cookie_jar.filter_cookies(URL(base))["csrftoken"].value}
+    async with http.post("/login", data={"email": "bench@registro.test", "password": PASSWORD},
+                         headers=csrf, allow_redirects=False) as response:
+        if response.status not in (302, 303):
+            raise SystemExit(f"login failed: {response.status} {await response.text()}")
+    return Session(http, {**csrf, "content-type": "application/json"})
 
 
 def body(n: int, unit: str) -> dict:
@@ -181,34 +197,54 @@ class CpuMeter:
                 "PostgreSQL": sum(_cpu_seconds(pid) for pid in backends)}
 
 
-async def load(clients: list[httpx.AsyncClient], entities: list[tuple[str, str]],
-               concurrency: int, warmup: float, seconds: float, meter: CpuMeter
-               ) -> tuple[list[float], int, int, float, dict[str, float]]:
+async def load(clients: list[Session], entities: list[tuple[str, str]],
+               concurrency: int, rate: float | None, warmup: float, seconds: float,
+               meter: CpuMeter) -> tuple[list[float], int, int, float, dict[str, float]]:
     """Post asientos until the time is up; latencies (ms) of the measured window and the
-    CPU seconds each part spent in it."""
+    CPU seconds each part spent in it.
+
+    Closed loop (``rate`` None): ``concurrency`` clients each post the next asiento as soon
+    as the last one is answered. Open loop: one asiento every ``1 / rate`` seconds whatever
+    the server does, each timed from when it was due (so a stalled server shows in the
+    latency instead of slowing the load down), at most ``concurrency`` in flight."""
     latencies: list[float] = []
     counter = iter(range(10**9))
     errors = 0
     started = time.perf_counter()
     measure_from, stop_at = started + warmup, started + warmup + seconds
-    measured = 0
+    measured, last_answer = 0, measure_from + seconds
+    in_flight = asyncio.Semaphore(concurrency)
 
-    async def worker(index: int) -> None:
-        nonlocal errors, measured
-        http = clients[index % len(clients)]
+    async def post(client: Session, due: float) -> None:
+        nonlocal errors, measured, last_answer
+        slug, unit = random.choice(entities)
+        async with in_flight, client.http.post(
+                f"/api/v1/{slug}/registro/asientos", headers=client.headers,
+                data=msgspec.json.encode(body(next(counter), unit))) as response:
+            answer = await response.read()
+        elapsed = time.perf_counter() - due
+        if response.status != 201:
+            errors += 1
+            if errors <= 3:
+                print(f"  error {response.status}: {answer[:300].decode()}")
+        elif measure_from <= due < stop_at:
+            latencies.append(elapsed * 1000)
+            measured += 1
+            last_answer = max(last_answer, time.perf_counter())
+
+    async def closed(index: int) -> None:
         while (now := time.perf_counter()) < stop_at:
-            slug, unit = random.choice(entities)
-            t0 = time.perf_counter()
-            response = await http.post(f"/api/v1/{slug}/registro/asientos",
-                                       json=body(next(counter), unit))
-            elapsed = time.perf_counter() - t0
-            if response.status_code != 201:
-                errors += 1
-                if errors <= 3:
-                    print(f"  error {response.status_code}: {response.text[:300]}")
-            elif now >= measure_from:
-                latencies.append(elapsed * 1000)
-                measured += 1
+            await post(clients[index % len(clients)], now)
+
+    async def opened() -> None:
+        posts = []
+        for n in itertools.count():
+            due = started + n / rate
+            if due >= stop_at:
+                break
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            posts.append(asyncio.create_task(post(clients[n % len(clients)], due)))
+        await asyncio.gather(*posts)
 
     async def measure() -> dict[str, float]:
         await asyncio.sleep(warmup)
@@ -217,8 +253,9 @@ async def load(clients: list[httpx.AsyncClient], entities: list[tuple[str, str]]
         after = meter.read()
         return {part: after[part] - before[part] for part in after}
 
-    cpu, *_ = await asyncio.gather(measure(), *(worker(i) for i in range(concurrency)))
-    return latencies, measured, errors, time.perf_counter() - measure_from, cpu
+    drivers = [opened()] if rate else [closed(i) for i in range(concurrency)]
+    cpu, *_ = await asyncio.gather(measure(), *drivers)
+    return latencies, measured, errors, last_answer - measure_from, cpu
 
 
 async def justificantes_done(url: str, since: float) -> tuple[float, int]:
@@ -262,7 +299,10 @@ def percentile(values: list[float], q: float) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=20)
-    parser.add_argument("--clients", type=int, default=32, help="concurrent requests")
+    parser.add_argument("--clients", type=int, default=32,
+                        help="concurrent requests (with --rate: at most in flight)")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="open loop: post this many asientos per second")
     parser.add_argument("--sessions", type=int, default=4, help="logged-in sessions")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--web-workers", type=int, default=2)
@@ -295,16 +335,18 @@ async def main() -> None:
         await wait_healthy(base, server)
         clients = [await session(base) for _ in range(args.sessions)]
         meter = CpuMeter(server.pid, urlparse(DATABASE_URL).path.lstrip("/"))
-        latencies, done, errors, window, cpu = await load(clients, entities, args.clients,
-                                                          2.0, args.seconds, meter)
+        latencies, done, errors, window, cpu = await load(
+            clients, entities, args.clients, args.rate, 2.0, args.seconds, meter)
         load_end = time.perf_counter()
         loadavg = os.getloadavg()[0]
-        for http in clients:
-            await http.aclose()
+        for client in clients:
+            await client.http.close()
         rate = done / window
         p50, p95, p99 = (percentile(latencies, q) for q in (0.50, 0.95, 0.99))
-        print(f"web processes {args.web_workers}, job threads {args.job_threads}, "
-              f"{args.clients} concurrent clients, {window:.1f} s measured")
+        driven = (f"open loop at {args.rate:.0f}/s (at most {args.clients} in flight)"
+                  if args.rate else f"{args.clients} concurrent clients")
+        print(f"web processes {args.web_workers}, job threads {args.job_threads}, {driven}, "
+              f"{window:.1f} s until the last answer")
         print(f"asientos/s: {rate:.0f} (goal {GOAL_RATE:.0f}: {rate / GOAL_RATE:.2f}x), "
               f"{done} registered, {errors} errors")
         print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f} "
