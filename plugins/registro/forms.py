@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar.datastructures import UploadFile
 
+from core.errors import convert_input
 from plugins.registro.schemas import AnexoIn, AsientoIn, Persona
 
 #: form field → Persona field, for the interesado (no prefix) and the representative (rep_)
@@ -18,10 +19,6 @@ PERSON_FIELDS = {"documento": "document", "nombre": "name", "apellido1": "first_
 FIELDS = ("direction", "extracto", "unidad_origen", "unidad_destino", "oficina", "expone",
           "solicita", "documentacion_fisica", "observaciones", "tipo_transporte",
           "numero_transporte", "referencia_externa", "codigo_asunto")
-
-
-class FormError(ValueError):
-    """The form cannot become an asiento; the message is for the person at the counter."""
 
 
 def _persona(values: dict[str, str], prefix: str) -> dict[str, str]:
@@ -41,18 +38,14 @@ async def anexos_from(files: list[UploadFile], validez: str) -> list[AnexoIn]:
 
 
 def asiento_from(values: dict[str, str], anexos: list[AnexoIn]) -> AsientoIn:
-    """Validate the flat form into an AsientoIn; raises FormError naming the field."""
+    """Validate the flat form into an AsientoIn; raises InvalidInput naming the field."""
     interesado: dict[str, Any] = _persona(values, "")
     representante = _persona(values, "rep_")
     if any(representante.values()):
         interesado["representante"] = representante
     data: dict[str, Any] = {name: values[name].strip() for name in FIELDS if values.get(name)}
     data["interesados"] = [interesado]
-    try:
-        asiento = msgspec.convert(data, AsientoIn)
-    except msgspec.ValidationError as exc:
-        raise FormError(str(exc)) from None
-    return msgspec.structs.replace(asiento, anexos=anexos)
+    return msgspec.structs.replace(convert_input(data, AsientoIn), anexos=anexos)
 
 
 def values_of(persona: Persona | None, prefix: str = "") -> dict[str, str]:

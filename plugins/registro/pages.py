@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.registro import (
     distribution,
@@ -90,7 +89,7 @@ class StaffController(Controller):
                 files, values.get("validez", "")))
             asiento = await services.register(tenant_of(request), data, channel="presencial",
                                               actor=actor_of(request).email)
-        except (forms.FormError, DomainError) as exc:
+        except DomainError as exc:
             return await self._form(request, values, error=str(exc), status_code=422)
         return Redirect(f"{_base(request)}/{asiento.id}?registrado=1")
 
@@ -108,19 +107,19 @@ class StaffController(Controller):
         try:
             await action(tenant_of(request), actor_of(request).email,
                          await _form_values(request))
-        except (DomainError, msgspec.ValidationError) as exc:
+        except DomainError as exc:
             return await _detail_page(request, asiento_id, error=str(exc), status_code=422)
         return Redirect(f"{_base(request)}/{asiento_id}")
 
     @post("/{asiento_id:int}/anular", opt={"permission": perms.CORRECT.name})
     async def annul(self, request: Request, asiento_id: FromPath[int]) -> Response:
         return await self._act(request, asiento_id, lambda t, a, v: services.annul(
-            t, asiento_id, msgspec.convert(v, Anulacion).reason, actor=a))
+            t, asiento_id, convert_input(v, Anulacion).reason, actor=a))
 
     @post("/{asiento_id:int}/rectificar", opt={"permission": perms.CORRECT.name})
     async def rectify(self, request: Request, asiento_id: FromPath[int]) -> Response:
         return await self._act(request, asiento_id, lambda t, a, v: services.rectify(
-            t, asiento_id, msgspec.convert({k: x for k, x in v.items() if x}, Rectificacion),
+            t, asiento_id, convert_input({k: x for k, x in v.items() if x}, Rectificacion),
             actor=a))
 
     @post("/{asiento_id:int}/distribuir", opt={"permission": perms.DISTRIBUTE.name})
@@ -136,12 +135,12 @@ class StaffController(Controller):
     @post("/{asiento_id:int}/devolver", opt={"permission": perms.RECEIVE.name})
     async def give_back(self, request: Request, asiento_id: FromPath[int]) -> Response:
         return await self._act(request, asiento_id, lambda t, a, v: distribution.give_back(
-            t, asiento_id, msgspec.convert(v, Anulacion).reason, actor=a))
+            t, asiento_id, convert_input(v, Anulacion).reason, actor=a))
 
     @post("/{asiento_id:int}/sir", opt={"permission": perms.SIR.name})
     async def send_sir(self, request: Request, asiento_id: FromPath[int]) -> Response:
         return await self._act(request, asiento_id, lambda t, a, v: sir.send(
-            t, asiento_id, msgspec.convert(v, SirEnvio), actor=a))
+            t, asiento_id, convert_input(v, SirEnvio), actor=a))
 
     @get("/bandeja", name="registro:inbox", opt={"permission": perms.VIEW.name})
     async def inbox(self, request: Request, unidad: FromQuery[str] = "") -> Template:
@@ -168,7 +167,7 @@ class StaffController(Controller):
                 await sir.reject(tenant, exchange_id, values.get("motivo", "").strip()
                                  or "Sin motivo", actor=actor)
             elif action == "reenviar":
-                await sir.resend(tenant, exchange_id, msgspec.convert(values, SirEnvio),
+                await sir.resend(tenant, exchange_id, convert_input(values, SirEnvio),
                                  actor=actor)
             elif action == "reintentar":
                 await sir.retry(tenant, exchange_id, actor=actor)
@@ -176,7 +175,7 @@ class StaffController(Controller):
                 await sir.annul(tenant, exchange_id, actor=actor)
             else:
                 raise sir.ExchangeNotFound(action)
-        except (sir.InvalidExchange, msgspec.ValidationError) as exc:
+        except (sir.InvalidExchange, InvalidInput) as exc:
             return await page(request, "registro/staff_sir.html", labels=labels,
                               status_code=422, error=str(exc),
                               exchanges=await sir.list_exchanges(tenant))

@@ -13,7 +13,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from core.web.carpeta import CarpetaItem, CarpetaLink, CarpetaSection
@@ -113,10 +113,10 @@ class SedeController(Controller):
                 data, interesados=[interesado_for(actor, own)], oficina="", unidad_origen="",
                 documentacion_fisica="3")
             if not (data.expone.strip() and data.solicita.strip()):
-                raise forms.FormError(_("Indique qué expone y qué solicita"))
+                raise InvalidInput(_("Indique qué expone y qué solicita"))
             asiento = await services.register(tenant, data, channel="sede",
                                               actor=actor.audit_name, presenter=actor.nif)
-        except (forms.FormError, DomainError) as exc:
+        except DomainError as exc:
             return await self._form(request, values, error=str(exc), status_code=422)
         return Redirect(f"/sede/{tenant.slug}/registro/justificantes/{asiento.id}")
 

@@ -5,21 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import msgspec
 from litestar import Request
 
 from plugins.cita_previa.schemas import ServicioOut
 from plugins.cita_previa.services.common import InvalidCita
 
 TRIAGE_PREFIX = "t_"
-
-
-def convert(data: dict[str, Any], shape: type) -> Any:
-    """``msgspec.convert`` from form strings; a bad field becomes an ``InvalidCita``."""
-    try:
-        return msgspec.convert(data, shape, strict=False)
-    except msgspec.ValidationError as exc:
-        raise InvalidCita(f"Dato no válido: {exc}") from None
 
 
 def answers(params: Any, servicio: ServicioOut) -> dict[str, str]:

@@ -12,12 +12,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from core.errors import InvalidInput, convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.cita_previa.controllers.forms import (
     answer_params,
     answers,
     client_ip,
-    convert,
     parse_day,
     parse_slot,
     slot_value,
@@ -106,11 +106,11 @@ class SedeController(Controller):
                              answers=chosen)
                      for index, (name, nif) in enumerate(people) if index == 0 or name or nif]
             contact = await self._contact(request, token, form)
-            data = convert({**contact, "lines": lines}, ReservaIn)
+            data = convert_input({**contact, "lines": lines}, ReservaIn)
             add_to = links.localizador_of(tenant, token) if token else None
             booked = await booking.book(tenant, data, actor=actor_of(request),
                                         ip=client_ip(request), add_to=add_to)
-        except InvalidCita as exc:
+        except (InvalidCita, InvalidInput) as exc:
             return await _slots_page(request, servicio, channel, chosen, day=form.get("fecha"),
                                      reserva=token, form=form, error=str(exc))
         return Redirect(f"{_base(request)}/reservas/{token or booked.token}", status_code=303)

@@ -11,9 +11,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from core.calendar_app.services import calendar_of
+from core.errors import InvalidInput, convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.cita_previa import permissions
-from plugins.cita_previa.controllers.forms import convert, parse_day
+from plugins.cita_previa.controllers.forms import parse_day
 from plugins.cita_previa.schemas import (
     CHANNELS,
     LABELS,
@@ -71,27 +72,29 @@ class StaffController(Controller):
         values, channels = await _form(request)
         try:
             await action(values, channels)
-        except InvalidCita as exc:
+        except (InvalidCita, InvalidInput) as exc:
             return await self._overview(request, str(exc))
         return Redirect(f"/{tenant_of(request).slug}/cita_previa/", status_code=303)
 
     @post("/oficinas", opt={"permission": MANAGE})
     async def crear_oficina(self, request: Request) -> Response:
         return await self._change(request, lambda values, _: catalog.create_oficina(
-            tenant_of(request), convert(values, OficinaIn), actor=actor_of(request).audit_name))
+            tenant_of(request), convert_input(values, OficinaIn),
+            actor=actor_of(request).audit_name))
 
     @post("/servicios", opt={"permission": MANAGE})
     async def crear_servicio(self, request: Request) -> Response:
         return await self._change(request, lambda values, channels: catalog.create_servicio(
-            tenant_of(request), convert({**values, "channels": channels}, ServicioIn),
+            tenant_of(request), convert_input({**values, "channels": channels}, ServicioIn),
             actor=actor_of(request).audit_name))
 
     @post("/agendas", opt={"permission": MANAGE})
     async def crear_agenda(self, request: Request) -> Response:
         def agenda(values: dict[str, Any], channels: list[str]) -> AgendaIn:
             timetable = {day: _ranges(values.pop(f"h_{day}", "")) for day in WEEKDAYS}
-            return convert({**values, "channels": channels,
-                            "timetable": {d: r for d, r in timetable.items() if r}}, AgendaIn)
+            return convert_input({**values, "channels": channels,
+                                  "timetable": {d: r for d, r in timetable.items() if r}},
+                                 AgendaIn)
         return await self._change(request, lambda values, channels: catalog.create_agenda(
             tenant_of(request), agenda(values, channels), actor=actor_of(request).audit_name))
 
@@ -99,7 +102,7 @@ class StaffController(Controller):
     async def crear_excepcion(self, request: Request, agenda_id: FromPath[int]) -> Response:
         return await self._change(request, lambda values, _: catalog.add_excepcion(
             tenant_of(request), agenda_id,
-            convert({**values, "hours": _ranges(values.get("hours", ""))}, ExcepcionIn),
+            convert_input({**values, "hours": _ranges(values.get("hours", ""))}, ExcepcionIn),
             actor=actor_of(request).audit_name))
 
     # -- the day at the office ------------------------------------------------------

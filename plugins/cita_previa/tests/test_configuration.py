@@ -20,6 +20,9 @@ async def test_staff_forms_configure_the_sede(client, make_tenant, login):
     token = {"_csrf_token": client.cookies["csrftoken"]}  # as the page's form sends it
     assert (await client.post(f"{base}/oficinas", headers=HTML, data={
         **token, "name": "Registro municipal", "address": "Calle Real 2"})).status_code == 303
+    unnamed = await client.post(f"{base}/oficinas", headers=headers, data={"name": "R"})
+    assert unnamed.status_code == 422 and "$.name" in unnamed.text
+    assert await Oficina.count().where(Oficina.tenant == tenant.id) == 1
     assert (await client.post(f"{base}/servicios", headers=headers, data={
         "code": "urbanismo", "name": "Urbanismo", "description": "Licencias",
         "channels": ["presencial", "videollamada"]})).status_code == 303
@@ -34,6 +37,10 @@ async def test_staff_forms_configure_the_sede(client, make_tenant, login):
     overlap = await client.post(f"{base}/agendas", headers=headers,
                                 data={**form, "h_martes": "09:00-12:00, 11:00-13:00"})
     assert overlap.status_code == 422 and "solapan" in overlap.text
+    many = await client.post(f"{base}/agendas", headers=headers,
+                             data={**form, "capacity": "muchas"})
+    assert many.status_code == 422 and 'role="alert"' in many.text
+    assert "Datos no válidos" in many.text and "$.capacity" in many.text
     assert await Agenda.count().where(Agenda.tenant == tenant.id) == 0
     assert (await client.post(f"{base}/agendas", headers=headers,
                               data=form)).status_code == 303

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 
 from core.testing import csrf_headers
-from plugins.registro import services
+from plugins.registro import services, sir
+from plugins.registro.schemas import SirEnvio
 from plugins.registro.tests.conftest import PDF, pdf_text, solicitud
 
 HTML = {"accept": "text/html"}
@@ -56,6 +57,35 @@ async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
     assert 'value="Solicitud de vado permanente"' in response.text or \
         ">Solicitud de vado permanente</textarea>" in response.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
+    short = await client.post(
+        f"/{entity.slug}/registro/nuevo", headers={**HTML, **await csrf_headers(client)},
+        data={"documento": "12345678Z", "nombre": "Ana", "apellido1": "García",
+              "extracto": "Va"})
+    assert short.status_code == 422 and 'role="alert"' in short.text
+    assert "Datos no válidos" in short.text and "$.extracto" in short.text
+    assert 'value="Ana"' in short.text and 'value="García"' in short.text
+    assert (await services.search(entity.tenant, services.Search()))[1] == 0
+
+
+async def test_bad_values_in_the_detail_and_sir_forms_are_shown_readably(
+        client, make_entity, staff):
+    entity = await make_entity()
+    asiento = await services.register(entity.tenant, solicitud(), channel="presencial",
+                                      actor="t")
+    sent = await sir.send(entity.tenant, asiento.id, SirEnvio(destino="O99999999"), actor="t")
+    await staff(client, entity.tenant, "secretario")
+    base = f"/{entity.slug}/registro"
+    headers = {**HTML, **await csrf_headers(client)}
+    rectified = await client.post(f"{base}/{asiento.id}/rectificar", headers=headers,
+                                  data={"extracto": "Otro extracto", "reason": "x"})
+    assert rectified.status_code == 422 and 'role="alert"' in rectified.text
+    assert "Datos no válidos" in rectified.text and "$.reason" in rectified.text
+    assert (await services.get(entity.tenant, asiento.id)).extracto == asiento.extracto
+    resent = await client.post(f"{base}/sir/{sent.id}/reenviar", headers=headers,
+                               data={"destino": "no vale"})
+    assert resent.status_code == 422 and 'role="alert"' in resent.text
+    assert "Datos no válidos" in resent.text and "$.destino" in resent.text
+    assert (await sir.get(entity.tenant, sent.id)).counterpart == "O99999999"
 
 
 async def test_look_up_prefills_a_known_person(client, make_entity, staff):
@@ -88,6 +118,7 @@ async def test_search_detail_actions_inbox_and_libro(client, make_entity, staff,
     refused = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
                                 data={"reason": "x"})
     assert refused.status_code == 422 and 'role="alert"' in refused.text
+    assert "Datos no válidos" in refused.text
     back = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
                              data={"reason": "No corresponde a Intervención"})
     assert back.status_code in (302, 303)
