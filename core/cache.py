@@ -85,22 +85,3 @@ def forget(kind: str, key: Hashable) -> None:
     """Drop one entry (a value that stopped being valid by time, not by a change)."""
     _entries.get(kind, {}).pop(key, None)
 
-
-def generation_ddl(engine_type: str, tables: tuple[str, ...]) -> list[str]:
-    """The counter table and the triggers that bump it on any change to ``tables`` (for
-    a migration): one statement-level trigger per table on PostgreSQL, one per table and
-    operation on SQLite."""
-    statements = [f"CREATE TABLE IF NOT EXISTS {TABLE} (n BIGINT NOT NULL)",
-                  f"INSERT INTO {TABLE} (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE})"]
-    if engine_type == "postgres":
-        statements.append(
-            "CREATE OR REPLACE FUNCTION core_cache_bump() RETURNS trigger LANGUAGE plpgsql "
-            f"AS $$ BEGIN UPDATE {TABLE} SET n = n + 1; RETURN NULL; END $$")
-        statements += [f"CREATE OR REPLACE TRIGGER core_cache_bump AFTER INSERT OR UPDATE OR "
-                       f"DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT "
-                       f"EXECUTE FUNCTION core_cache_bump()" for table in tables]
-    else:
-        statements += [f"CREATE TRIGGER IF NOT EXISTS core_cache_bump_{table}_{op.lower()} "
-                       f"AFTER {op} ON {table} BEGIN UPDATE {TABLE} SET n = n + 1; END"
-                       for table in tables for op in ("INSERT", "UPDATE", "DELETE")]
-    return statements
