@@ -1,8 +1,13 @@
 """Write and verify the audit chain.
 
 Each entry's hash is SHA-256 over the previous hash and a canonical JSON of its fields, so
-changing, deleting or reordering any row breaks the chain from that row on; ``verify``
-names the first broken link.
+changing, deleting or reordering any row breaks the chain from that row on, and the chain's
+head (``AuditHead``: last seq and hash, moved on by a trigger with every entry) shows a chain
+cut short at its end; ``verify`` names the first broken link.
+
+Appending takes two statements: one locks the tenant's head until the transaction ends and
+reads where the chain ends, one inserts the entry — concurrent writers of a tenant queue on
+the head row, so no seq is taken twice and every entry links to the one before.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from typing import Any
 
 import msgspec
 
-from core.audit.tables import AuditEntry
-from core.db import atomic, engine
+from core.audit.tables import AuditEntry, AuditHead
+from core.db import atomic
 from core.tenancy.rls import tenant_scope
 
 GENESIS = "0" * 64
@@ -82,10 +87,14 @@ def _digest(prev_hash: str, row: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + _canonical(row)).hexdigest()
 
 
-async def _lock_chain(tenant_id: int) -> None:
-    db = engine()
-    if db.engine_type == "postgres":
-        await db.run_ddl(f"SELECT pg_advisory_xact_lock(7401, {int(tenant_id)})")
+async def _advance(tenant_id: int) -> tuple[int, str]:
+    """Lock the tenant's chain head until the transaction ends; the seq of the entry to
+    append and the hash it links to (for a tenant's first entry the head is created)."""
+    rows = await AuditHead.raw(
+        "INSERT INTO core_audit_head (tenant, seq, hash) VALUES ({}, 1, {}) "
+        "ON CONFLICT (tenant) DO UPDATE SET seq = core_audit_head.seq + 1 "
+        "RETURNING seq, hash", tenant_id, GENESIS)
+    return rows[0]["seq"], rows[0]["hash"]
 
 
 async def record(
@@ -104,16 +113,10 @@ async def record(
     ``ip`` and ``on_behalf_of`` default to the current request's (``bind``)."""
     context = _context.get()
     async with tenant_scope(tenant_id), atomic():
-        await _lock_chain(tenant_id)
-        last = (
-            await AuditEntry.select(AuditEntry.seq, AuditEntry.hash)
-            .where(AuditEntry.tenant == tenant_id)
-            .order_by(AuditEntry.seq, ascending=False)
-            .first()
-        )
+        seq, prev = await _advance(tenant_id)
         row = {
             "tenant": tenant_id,
-            "seq": (last["seq"] + 1) if last else 1,
+            "seq": seq,
             "at": datetime.now(UTC),
             "actor": actor[:200],
             "on_behalf_of": (on_behalf_of or context.on_behalf_of)[:200],
@@ -123,19 +126,21 @@ async def record(
             "ip": ip or context.ip,
             "detail": detail or {},
         }
-        prev = last["hash"] if last else GENESIS
         await AuditEntry.insert(
             AuditEntry(**row, prev_hash=prev, hash=_digest(prev, row))
         )
 
 
 async def verify(tenant_id: int) -> BrokenLink | None:
-    """Walk one tenant's chain; return the first broken link, or None when intact."""
+    """Walk one tenant's chain to its head; return the first broken link, or None when
+    intact."""
     prev = GENESIS
     expected_seq = 1
     async with tenant_scope(tenant_id):
         rows = await AuditEntry.select().where(AuditEntry.tenant == tenant_id).order_by(
             AuditEntry.seq)
+        head = await AuditHead.select(AuditHead.seq, AuditHead.hash).where(
+            AuditHead.tenant == tenant_id).first() or {"seq": 0, "hash": GENESIS}
     for row in rows:
         if row["seq"] != expected_seq:
             return BrokenLink(tenant_id, expected_seq, f"entry {expected_seq} is missing")
@@ -145,4 +150,10 @@ async def verify(tenant_id: int) -> BrokenLink | None:
             return BrokenLink(tenant_id, row["seq"], "content does not match its hash")
         prev = row["hash"]
         expected_seq += 1
+    if head["seq"] > expected_seq - 1:
+        return BrokenLink(tenant_id, expected_seq,
+                          f"entries {expected_seq} to {head['seq']} are missing at the end")
+    if (head["seq"], head["hash"]) != (expected_seq - 1, prev):
+        return BrokenLink(tenant_id, expected_seq - 1,
+                          "the chain's head does not match its last entry")
     return None

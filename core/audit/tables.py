@@ -1,4 +1,5 @@
-"""The audit log table: one chain per tenant, each entry holding the previous hash."""
+"""The audit log tables: one chain per tenant, each entry holding the previous hash, and
+the head of each chain."""
 
 from piccolo.columns import JSON, ForeignKey, Integer, Timestamptz, Varchar
 from piccolo.table import Table
@@ -22,3 +23,13 @@ class AuditEntry(Table, tablename="core_audit_entry"):
     prev_hash = Varchar(length=64)
     hash = Varchar(length=64)
     # unique key (tenant, seq): a unique index in the migrations
+
+
+class AuditHead(Table, tablename="core_audit_head"):
+    """Where each tenant's chain ends: the last entry's seq and hash. Appending locks this
+    row and reads it in one statement; a trigger moves it on with every entry, so a chain
+    cut short at its end no longer verifies."""
+
+    tenant = ForeignKey(Tenant, unique=True)
+    seq = Integer()
+    hash = Varchar(length=64)

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 RUNTIME_ROLE = "concejo_runtime"
 POLICY = "concejo_tenant"
 AUDIT_TABLE = "core_audit_entry"
+AUDIT_HEAD_TABLE = "core_audit_head"  # moves on with the chain, never goes away
 
 #: Every declared cross-tenant pass: the kernel's, and those plugins add (``declare_pass``).
 PASSES = {
@@ -204,7 +205,8 @@ async def install(connection: Any) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
         f"TO {RUNTIME_ROLE};"
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {RUNTIME_ROLE};"
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {AUDIT_TABLE} FROM {RUNTIME_ROLE};")
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {AUDIT_TABLE} FROM {RUNTIME_ROLE};"
+        f"REVOKE DELETE, TRUNCATE ON {AUDIT_HEAD_TABLE} FROM {RUNTIME_ROLE};")
     tables = [r["table_name"] for r in await connection.fetch(
         "SELECT c.table_name FROM information_schema.columns c "
         "JOIN information_schema.tables t USING (table_schema, table_name) "

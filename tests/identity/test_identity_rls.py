@@ -53,7 +53,8 @@ async def test_the_audit_log_is_append_only_for_the_runtime_role(make_tenant, po
     tenant = await make_tenant()
     await record(tenant.id, "test.appended", actor="ana")
     for statement in ("UPDATE core_audit_entry SET actor = 'mallory'",
-                      "DELETE FROM core_audit_entry", "TRUNCATE core_audit_entry"):
+                      "DELETE FROM core_audit_entry", "TRUNCATE core_audit_entry",
+                      "DELETE FROM core_audit_head", "TRUNCATE core_audit_head"):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await postgres.run_ddl(f"{statement} WHERE tenant = {tenant.id}"
                                    if "TRUNCATE" not in statement else statement)

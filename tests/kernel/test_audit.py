@@ -1,5 +1,7 @@
 """The audit chain: intact after normal use, and tampering is named by verify."""
 
+import asyncio
+
 from core.audit.log import record, verify
 from core.audit.tables import AuditEntry
 
@@ -34,6 +36,29 @@ async def test_deleted_entry_is_caught(concejo_kernel, make_tenant):
                            f"AND seq = {rows[1]['seq']}")
     broken = await verify(tenant.id)
     assert broken is not None and broken.seq == rows[1]["seq"] and "missing" in broken.reason
+
+
+async def test_a_chain_cut_short_at_its_end_is_caught(concejo_kernel, make_tenant):
+    tenant = await make_tenant()
+    for i in range(4):
+        await record(tenant.id, "test.action", actor="ana", target=str(i))
+    last = (await AuditEntry.select(AuditEntry.seq).where(AuditEntry.tenant == tenant.id
+                                                           ).order_by(AuditEntry.seq))[-1]
+    await owner(concejo_kernel).run_ddl(f"DELETE FROM core_audit_entry WHERE tenant = {tenant.id} "
+                           f"AND seq >= {last['seq'] - 1}")
+    broken = await verify(tenant.id)
+    assert broken is not None and broken.seq == last["seq"] - 1
+    assert broken.reason == f"entries {last['seq'] - 1} to {last['seq']} are missing at the end"
+
+
+async def test_concurrent_writers_of_one_tenant_keep_one_chain(make_tenant):
+    tenant = await make_tenant()
+    await asyncio.gather(*(record(tenant.id, "test.race", actor=f"user{i}", target=str(i))
+                           for i in range(30)))
+    seqs = [r["seq"] for r in await AuditEntry.select(AuditEntry.seq).where(
+        (AuditEntry.tenant == tenant.id) & (AuditEntry.action == "test.race"))]
+    assert len(seqs) == len(set(seqs)) == 30
+    assert await verify(tenant.id) is None
 
 
 async def test_cli_audit_verify_names_the_broken_link(concejo_cli, concejo_kernel,
