@@ -199,15 +199,16 @@ class CpuMeter:
 
 async def load(clients: list[Session], entities: list[tuple[str, str]],
                concurrency: int, rate: float | None, warmup: float, seconds: float,
-               meter: CpuMeter) -> tuple[list[float], int, int, float, dict[str, float]]:
-    """Post asientos until the time is up; latencies (ms) of the measured window and the
-    CPU seconds each part spent in it.
+               meter: CpuMeter) -> tuple[dict[int, list[float]], int, int, float,
+                                         dict[str, float]]:
+    """Post asientos until the time is up; latencies (ms) of the measured window by the
+    second they were sent in, and the CPU seconds each part spent in it.
 
     Closed loop (``rate`` None): ``concurrency`` clients each post the next asiento as soon
     as the last one is answered. Open loop: one asiento every ``1 / rate`` seconds whatever
     the server does, each timed from when it was due (so a stalled server shows in the
     latency instead of slowing the load down), at most ``concurrency`` in flight."""
-    latencies: list[float] = []
+    latencies: dict[int, list[float]] = {}
     counter = iter(range(10**9))
     errors = 0
     started = time.perf_counter()
@@ -228,7 +229,7 @@ async def load(clients: list[Session], entities: list[tuple[str, str]],
             if errors <= 3:
                 print(f"  error {response.status}: {answer[:300].decode()}")
         elif measure_from <= due < stop_at:
-            latencies.append(elapsed * 1000)
+            latencies.setdefault(int(due - measure_from), []).append(elapsed * 1000)
             measured += 1
             last_answer = max(last_answer, time.perf_counter())
 
@@ -335,14 +336,16 @@ async def main() -> None:
         await wait_healthy(base, server)
         clients = [await session(base) for _ in range(args.sessions)]
         meter = CpuMeter(server.pid, urlparse(DATABASE_URL).path.lstrip("/"))
-        latencies, done, errors, window, cpu = await load(
+        by_second, done, errors, window, cpu = await load(
             clients, entities, args.clients, args.rate, 2.0, args.seconds, meter)
         load_end = time.perf_counter()
         loadavg = os.getloadavg()[0]
         for client in clients:
             await client.http.close()
         rate = done / window
+        latencies = [ms for second in by_second.values() for ms in second]
         p50, p95, p99 = (percentile(latencies, q) for q in (0.50, 0.95, 0.99))
+        worst = max(by_second, key=lambda second: percentile(by_second[second], 0.99))
         driven = (f"open loop at {args.rate:.0f}/s (at most {args.clients} in flight)"
                   if args.rate else f"{args.clients} concurrent clients")
         print(f"web processes {args.web_workers}, job threads {args.job_threads}, {driven}, "
@@ -351,7 +354,8 @@ async def main() -> None:
               f"{done} registered, {errors} errors")
         print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f} "
               f"(goal p99 < {GOAL_P99_MS:.0f}: {GOAL_P99_MS / p99:.2f}x), "
-              f"mean {statistics.fmean(latencies):.0f}")
+              f"mean {statistics.fmean(latencies):.0f}; worst second ({worst + 1} of "
+              f"{len(by_second)}): p99 {percentile(by_second[worst], 0.99):.0f}")
         print("CPU ms per asiento: " + ", ".join(
             f"{part} {1000 * seconds / done:.1f}" for part, seconds in cpu.items())
             + f" (all: {1000 * sum(cpu.values()) / done:.1f}; "

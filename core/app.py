@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -188,11 +189,17 @@ def create_asgi(kernel: Kernel, *, migrate: bool = True) -> HostMiddleware:
 
 def serve_app() -> HostMiddleware:
     """App factory for web processes (``concejo serve --workers N``, ``uvicorn --factory``):
-    settings from the environment, migrations left to ``concejo db migrate``."""
+    settings from the environment, migrations left to ``concejo db migrate``.
+
+    What start-up built (modules, plugins, routes, templates) lives as long as the process,
+    so it is frozen out of the garbage collector's reach: otherwise every full collection
+    walks it again, 100–190 ms during which the process answers nothing
+    (``benchmarks/registro.py`` showed them as the p99)."""
     settings = load_settings()
     check_profile(settings)
     app = create_asgi(boot(settings), migrate=False)
     configure_logging(settings)
+    gc.freeze()
     return app
 
 
