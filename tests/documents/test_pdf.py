@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import io
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -104,16 +106,38 @@ def test_pdf_a_3b_identification(three_pages: PdfReader) -> None:
     assert not three_pages.is_encrypted
 
 
-def test_fonts_are_embedded(three_pages: PdfReader) -> None:
+def embedded_fonts(reader: PdfReader) -> list[str]:
+    """The names of the fonts the pages use, each checked to be embedded."""
     fonts = []
-    for page in three_pages.pages:
+    for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
             for descendant in font.get("/DescendantFonts", [font]):
                 descriptor = descendant.get_object()["/FontDescriptor"]
-                fonts.append(descriptor["/FontName"])
+                fonts.append(str(descriptor["/FontName"]))
                 assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), descriptor
-    assert any("DejaVu" in name for name in fonts)
+    return fonts
+
+
+def test_fonts_are_embedded(three_pages: PdfReader) -> None:
+    assert any("DejaVu" in name for name in embedded_fonts(three_pages))
+
+
+def test_a_declared_font_does_not_outlive_its_document() -> None:
+    """Renders keep their thread's font set-up, but not a font a document brought with
+    ``@font-face``: the next document naming that family gets the default."""
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-BoldItalic.ttf")
+    face = "data:font/ttf;base64," + base64.b64encode(font.read_bytes()).decode()
+    page = ('{% extends "pdf/base.html" %}{% block style %}STYLE p { font-family: Prueba; }'
+            '{% endblock %}{% block content %}<p>Texto</p>{% endblock %}')
+    declared = "@font-face { font-family: Prueba; src: url({{ face }}); }"
+    env = plugin_environment(**{"own.html": page.replace("STYLE", declared),
+                                "plain.html": page.replace("STYLE", "")})
+    fonts = [embedded_fonts(PdfReader(io.BytesIO(render_pdf(
+        name, {"face": face}, csv=CSV, verify_url=VERIFY_URL, title="x", env=env))))
+        for name in ("own.html", "plain.html")]
+    assert any("Prueba" in name for name in fonts[0]), fonts[0]
+    assert not any("Prueba" in name for name in fonts[1]), fonts[1]
 
 
 def test_kernel_environment_and_other_languages() -> None:
