@@ -1,19 +1,22 @@
 """Registro under load: asientos/s, latency and justificante lag through the HTTP API.
 
 Run: .venv/bin/python benchmarks/registro.py [--tenants 20] [--clients 32] [--rate R]
-     [--seconds 20]
-     [--web-workers 2] [--job-threads 2] [--jobs-after | --no-justificantes]
+     [--seconds 20] [--web-workers 2] [--job-workers 2] [--job-threads 2]
+     [--job-priority idle] [--jobs-after | --no-justificantes]
 
 Real parts only: a fresh PostgreSQL database (``CONCEJO_BENCH_DATABASE_URL``, default
 ``postgresql://postgres@127.0.0.1:5432/concejo_bench_registro``, dropped and created), the
 app served by ``concejo serve --workers N`` (uvicorn, with uvloop and httptools) on
-loopback in a subprocess, the jobs (justificantes, distribution) run by a
-``concejo worker`` subprocess through Redis
-(``CONCEJO_BENCH_BROKER_URL``, default ``redis://127.0.0.1:6379/13``: a database of its own,
-so no other process takes its messages). Every entity's calendar of the current year is
-loaded, as in production. ``--jobs-after`` starts the job worker only once the load is
-over (registration alone, then the justificantes' catch-up); by default it runs alongside;
-``--no-justificantes`` leaves it out (registration figures only).
+loopback in a subprocess, the jobs (justificantes, distribution) run by ``--job-workers``
+``concejo worker`` subprocesses through Redis (``CONCEJO_BENCH_BROKER_URL``, default
+``redis://127.0.0.1:6379/13``: a database of its own, so no other process takes its
+messages; emptied first, so that messages an earlier run left for a database that is gone
+are not worked again). The workers run with ``--cpu-priority idle`` (``--job-priority``):
+on these two cores they take only the CPU the web processes leave, so registration goes
+first and the justificantes catch up. Every entity's calendar of the current year is
+loaded, as in production. ``--jobs-after`` starts the job workers only once the load is
+over (registration alone, then the justificantes' catch-up); by default they run alongside;
+``--no-justificantes`` leaves them out (registration figures only).
 
 Concurrent clients (closed loop: each posts again once answered) or a fixed rate
 (``--rate``, open loop: latency timed from when each post was due, so queueing shows) post
@@ -46,6 +49,7 @@ from urllib.parse import urlparse
 import aiohttp
 import asyncpg
 import msgspec
+import redis.asyncio as redis
 from yarl import URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -307,7 +311,11 @@ async def main() -> None:
     parser.add_argument("--sessions", type=int, default=4, help="logged-in sessions")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--job-workers", type=int, default=2,
+                        help="job worker processes (a render holds the GIL of its process)")
     parser.add_argument("--job-threads", type=int, default=2)
+    parser.add_argument("--job-priority", choices=("normal", "low", "idle"), default="idle",
+                        help="the workers' --cpu-priority (they share the web's cores)")
     parser.add_argument("--jobs-after", action="store_true",
                         help="start the job worker when the load is over")
     parser.add_argument("--no-justificantes", action="store_true",
@@ -317,6 +325,9 @@ async def main() -> None:
     from core.testing import fresh_postgres
 
     await fresh_postgres(DATABASE_URL)
+    broker = redis.Redis.from_url(BROKER_URL)
+    await broker.flushdb()
+    await broker.aclose()
     data_dir = Path(tempfile.mkdtemp(prefix="concejo-bench-"))
     port = free_port()
     env = {**os.environ, "CONCEJO_DATABASE_URL": DATABASE_URL, "CONCEJO_BROKER_URL": BROKER_URL,
@@ -328,9 +339,13 @@ async def main() -> None:
     server = start(["serve", "--no-migrate", "--port", str(port), "--workers",
                     str(args.web_workers)], env, data_dir / "serve.log")
     worker_args = ["worker", "--threads", str(args.job_threads), "--no-scheduler", "--every",
-                   "1"]
-    jobs = None if args.jobs_after or args.no_justificantes else start(
-        worker_args, env, data_dir / "worker.log")
+                   "1", "--cpu-priority", args.job_priority]
+
+    def start_jobs() -> list[subprocess.Popen[bytes]]:
+        return [start(worker_args, env, data_dir / f"worker{n}.log")
+                for n in range(args.job_workers)]
+
+    jobs = [] if args.jobs_after or args.no_justificantes else start_jobs()
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_healthy(base, server)
@@ -348,7 +363,8 @@ async def main() -> None:
         worst = max(by_second, key=lambda second: percentile(by_second[second], 0.99))
         driven = (f"open loop at {args.rate:.0f}/s (at most {args.clients} in flight)"
                   if args.rate else f"{args.clients} concurrent clients")
-        print(f"web processes {args.web_workers}, job threads {args.job_threads}, {driven}, "
+        print(f"web processes {args.web_workers}, job workers {args.job_workers} × "
+              f"{args.job_threads} threads (CPU priority {args.job_priority}), {driven}, "
               f"{window:.1f} s until the last answer")
         print(f"asientos/s: {rate:.0f} (goal {GOAL_RATE:.0f}: {rate / GOAL_RATE:.2f}x), "
               f"{done} registered, {errors} errors")
@@ -362,7 +378,7 @@ async def main() -> None:
             f"{sum(cpu.values()) / window:.2f} cores busy); load average {loadavg:.1f} "
             f"on {os.cpu_count()} cores")
         if not args.no_justificantes:
-            jobs = jobs or start(worker_args, env, data_dir / "worker.log")
+            jobs = jobs or start_jobs()
             waited, total = await justificantes_done(DATABASE_URL, load_end)
             print(f"justificantes: all {total} issued {waited:.1f} s after the load ended "
                   f"({total / (waited + window + 2):.0f}/s over the whole run)")
@@ -370,7 +386,7 @@ async def main() -> None:
         print("numbering: gapless and unique in every series" if not problems
               else "numbering PROBLEMS:\n  " + "\n  ".join(problems))
     finally:
-        processes = [p for p in (server, jobs) if p is not None]
+        processes = [server, *jobs]
         for process in processes:
             process.terminate()
         for process in processes:

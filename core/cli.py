@@ -114,11 +114,24 @@ def cmd_scheduler(args: argparse.Namespace, kernel: Kernel) -> int:
     return 0
 
 
+def _lower_cpu_priority(priority: str) -> None:
+    """Let web processes on the same host go first: ``low`` is nice 10, ``idle`` the Linux
+    SCHED_IDLE class (the worker runs only on CPU nobody else wants; threads inherit it),
+    nice 19 where there is no such class."""
+    if priority == "low":
+        os.nice(10)
+    elif priority == "idle" and hasattr(os, "SCHED_IDLE"):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    elif priority == "idle":
+        os.nice(19)
+
+
 def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
     """Run Dramatiq worker threads plus the outbox relay and the scheduler."""
     from core.logs import configure_logging
 
     configure_logging(kernel.settings)
+    _lower_cpu_priority(args.cpu_priority)
     _serve_metrics(args)
     loop = kernel.jobs.runner.start_own_loop()
     asyncio.run_coroutine_threadsafe(kernel.start(migrate=False), loop).result()
@@ -136,7 +149,8 @@ def cmd_worker(args: argparse.Namespace, kernel: Kernel) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: loop.call_soon_threadsafe(stop.set))
     broker = kernel.settings.broker_url or "embedded"
-    print(f"Concejo worker: {args.threads} threads, broker {broker}", flush=True)
+    print(f"Concejo worker: {args.threads} threads, broker {broker}, CPU priority "
+          f"{args.cpu_priority}", flush=True)
     try:
         future.result()
     finally:
@@ -343,6 +357,10 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run job workers, the outbox relay and scheduler")
     worker.add_argument("--threads", type=int, default=4)
     worker.add_argument("--every", type=float, default=5.0, help="relay period in seconds")
+    worker.add_argument("--cpu-priority", choices=("normal", "low", "idle"),
+                        default="normal",
+                        help="on a host shared with web processes: low (nice 10) or idle "
+                             "(runs only on spare CPU) so requests go first")
     worker.add_argument("--no-scheduler", action="store_true",
                         help="leave periodic jobs to `concejo scheduler`")
     _metrics_options(worker)

@@ -136,9 +136,10 @@ async def fleet(tmp_path: Path, s3_blob_url: str) -> AsyncIterator[tuple[Fleet, 
         deployment.start("web_a", "serve", "--no-migrate", "--port", str(ports["web_a"]))
         deployment.start("web_b", "serve", "--no-migrate", "--workers", "2", "--port",
                          str(ports["web_b"]))
-        for name in ("worker_1", "worker_2"):
+        for name, priority in (("worker_1", "idle"), ("worker_2", "low")):
             deployment.start(name, "worker", "--no-scheduler", "--threads", "2", "--every",
-                             "1", "--metrics-port", str(ports[name]))
+                             "1", "--metrics-port", str(ports[name]), "--cpu-priority",
+                             priority)
         # the test holds the schedulers' leader lock until its notice is published, so both
         # start now as standbys (no slot is queued before the notice exists)
         deployment.hold = leader_lock(database, LOCK_NAME)
@@ -206,6 +207,10 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
 
         await _until(event_delivered, 120, "the publication event delivered by a worker",
                      deployment, "worker_1")
+        # the workers lowered their CPU priority as told, so the web processes go first
+        idle, low = (deployment.processes[w].pid for w in ("worker_1", "worker_2"))
+        assert os.sched_getscheduler(idle) == os.SCHED_IDLE
+        assert os.getpriority(os.PRIO_PROCESS, low) == os.getpriority(os.PRIO_PROCESS, 0) + 10
 
         await deployment.hold.release()  # a standby scheduler becomes the leader and ticks
 
