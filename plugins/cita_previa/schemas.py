@@ -29,17 +29,19 @@ LABELS: dict[str, str] = {**CHANNEL_LABELS, **WEEKDAY_LABELS, **STATE_LABELS}
 #: ``09:00-14:00``; checked further (start before end) by ``slots.parse_range``.
 TimeRange = Annotated[str, msgspec.Meta(
     pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")]
-Name = Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
-Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+Name = Annotated[str, msgspec.Meta(min_length=2, max_length=200, title="Nombre")]
+Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$", title="Código")]
 Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9_]{1,30}$")]
-Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Phone = Annotated[str, msgspec.Meta(max_length=20, pattern=r"^$|^\+?[0-9 ]{9,19}$")]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                    title="Correo electrónico")]
+Phone = Annotated[str, msgspec.Meta(max_length=20, pattern=r"^$|^\+?[0-9 ]{9,19}$",
+                                    title="Teléfono")]
 
 
 class OficinaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     name: Name
-    address: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    dir3: Annotated[str, msgspec.Meta(pattern=r"^$|^[A-Z0-9]{9}$")] = ""
+    address: Annotated[str, msgspec.Meta(max_length=300, title="Dirección")] = ""
+    dir3: Annotated[str, msgspec.Meta(pattern=r"^$|^[A-Z0-9]{9}$", title="Código DIR3")] = ""
 
 
 class OficinaOut(msgspec.Struct, kw_only=True):
@@ -70,7 +72,8 @@ class ServicioIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     code: Code
     name: Name
     description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
-    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3)]
+    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3,
+                                                    title="Canales")]
     triage: Annotated[list[Pregunta], msgspec.Meta(max_length=10)] = []
 
 
@@ -90,11 +93,12 @@ class AgendaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     servicio: int
     oficina: int
     name: Name
-    attendees: Annotated[str, msgspec.Meta(max_length=300)] = ""
-    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3)]
+    attendees: Annotated[str, msgspec.Meta(max_length=300, title="Quién atiende")] = ""
+    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3,
+                                                    title="Canales")]
     timetable: dict[Weekday, Annotated[list[TimeRange], msgspec.Meta(max_length=6)]]
-    slot_minutes: Annotated[int, msgspec.Meta(ge=5, le=240)] = 15
-    capacity: Annotated[int, msgspec.Meta(ge=1, le=50)] = 1
+    slot_minutes: Annotated[int, msgspec.Meta(ge=5, le=240, title="Minutos por franja")] = 15
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=50, title="Personas por franja")] = 1
 
 
 class AgendaOut(msgspec.Struct, kw_only=True):
@@ -113,15 +117,15 @@ class AgendaOut(msgspec.Struct, kw_only=True):
 class ExcepcionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A day off the timetable: no ``hours`` closes the agenda that day."""
 
-    date: date
+    date: Annotated[date, msgspec.Meta(title="Fecha")]
     hours: Annotated[list[TimeRange], msgspec.Meta(max_length=6)] = []
-    reason: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    reason: Annotated[str, msgspec.Meta(max_length=200, title="Motivo")] = ""
 
 
 class ExcepcionOut(msgspec.Struct, kw_only=True):
     id: int
     agenda: int
-    date: date
+    date: Annotated[date, msgspec.Meta(title="Fecha")]
     hours: list[str]
     reason: str
 
@@ -153,7 +157,7 @@ class ReservaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A booking: the contact and its citas. A logged-in citizen's NIF replaces ``nif``."""
 
     name: Name
-    nif: Annotated[str, msgspec.Meta(max_length=20)] = ""
+    nif: Annotated[str, msgspec.Meta(max_length=20, title="NIF o NIE")] = ""
     email: Email = ""
     phone: Phone = ""
     lines: Annotated[list[LineaIn], msgspec.Meta(min_length=1, max_length=10)]

@@ -13,8 +13,8 @@ Direction = Literal["entrada", "salida"]
 Channel = Literal["presencial", "sede", "sir"]
 DocumentType = Literal["N", "C", "P", "E", "X", "O"]
 Dir3 = Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9]{8}$")]
-Extracto = Annotated[str, msgspec.Meta(min_length=3, max_length=240)]
-Reason = Annotated[str, msgspec.Meta(min_length=3, max_length=2000)]
+Extracto = Annotated[str, msgspec.Meta(min_length=3, max_length=240, title="Extracto")]
+Reason = Annotated[str, msgspec.Meta(min_length=3, max_length=2000, title="Motivo")]
 
 
 class Persona(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -25,18 +25,18 @@ class Persona(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """
 
     document_type: DocumentType | Literal[""] = ""
-    document: S17 = ""
-    business_name: S80 = ""
-    name: S30 = ""
-    first_surname: S30 = ""
-    second_surname: S30 = ""
+    document: Annotated[S17, msgspec.Meta(title="NIF, NIE o documento")] = ""
+    business_name: Annotated[S80, msgspec.Meta(title="Razón social")] = ""
+    name: Annotated[S30, msgspec.Meta(title="Nombre")] = ""
+    first_surname: Annotated[S30, msgspec.Meta(title="Primer apellido")] = ""
+    second_surname: Annotated[S30, msgspec.Meta(title="Segundo apellido")] = ""
     country: S4 = ""
     province: S2 = ""
     municipality: S5 = ""
-    address: S160 = ""
-    postal_code: S5 = ""
-    email: S160 = ""
-    phone: S20 = ""
+    address: Annotated[S160, msgspec.Meta(title="Dirección")] = ""
+    postal_code: Annotated[S5, msgspec.Meta(title="Código postal")] = ""
+    email: Annotated[S160, msgspec.Meta(title="Correo electrónico")] = ""
+    phone: Annotated[S20, msgspec.Meta(title="Teléfono")] = ""
     deh: S160 = ""
     preferred_channel: Literal["", "01", "02", "03"] = ""
 
@@ -54,7 +54,8 @@ class InteresadoIn(Persona, forbid_unknown_fields=True, kw_only=True):
     representante: Persona | None = None
 
 
-Interesados = Annotated[list[InteresadoIn], msgspec.Meta(min_length=1, max_length=50)]
+Interesados = Annotated[list[InteresadoIn], msgspec.Meta(min_length=1, max_length=50,
+                                                         title="Interesados")]
 
 
 class AnexoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -78,14 +79,14 @@ class AsientoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     unidad_origen: Dir3 | Literal[""] = ""
     unidad_destino: Dir3 | Literal[""] = ""
     oficina: Dir3 | Literal[""] = ""
-    expone: S4000 = ""
-    solicita: S4000 = ""
+    expone: Annotated[S4000, msgspec.Meta(title="Expone")] = ""
+    solicita: Annotated[S4000, msgspec.Meta(title="Solicita")] = ""
     documentacion_fisica: Literal["1", "2", "3"] = "3"
-    observaciones: S50 = ""
+    observaciones: Annotated[S50, msgspec.Meta(title="Observaciones")] = ""
     tipo_transporte: Literal["", "01", "02", "03", "04", "05", "06", "07"] = ""
     numero_transporte: S20 = ""
-    referencia_externa: S16 = ""
-    numero_expediente: S80 = ""
+    referencia_externa: Annotated[S16, msgspec.Meta(title="Referencia externa")] = ""
+    numero_expediente: Annotated[S80, msgspec.Meta(title="Número de expediente")] = ""
     codigo_asunto: S16 = ""
     anexos: list[AnexoIn] = []
 
@@ -216,8 +217,10 @@ class ExpedienteLink(msgspec.Struct, forbid_unknown_fields=True):
 class SirEnvio(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Send an asiento through SIR to a destination registry (and unit)."""
 
-    destino: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9]{1,21}$")]
-    unidad: Annotated[str, msgspec.Meta(pattern=r"^([A-Za-z0-9]{1,21})?$")] = ""
+    destino: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9]{1,21}$",
+                                         title="Oficina de destino")]
+    unidad: Annotated[str, msgspec.Meta(pattern=r"^([A-Za-z0-9]{1,21})?$",
+                                        title="Unidad de destino")] = ""
 
 
 class SirRechazo(msgspec.Struct, forbid_unknown_fields=True):

@@ -98,5 +98,6 @@ async def test_an_incomplete_instancia_saves_nothing(client, make_entity):
                               data={**INSTANCIA, "extracto": "Va"},
                               headers={**HTML, **await csrf_headers(client)})
     assert short.status_code == 422 and "Datos no válidos" in short.text
-    assert "$.extracto" in short.text and "Que el árbol de mi calle" in short.text
+    assert "«Extracto» debe tener al menos 3 caracteres" in short.text
+    assert "Que el árbol de mi calle" in short.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
