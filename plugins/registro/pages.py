@@ -38,14 +38,17 @@ async def _form_values(request: Request) -> dict[str, str]:
 
 
 async def _detail_page(request: Request, asiento_id: int, *, error: str = "",
-                       status_code: int = 200) -> Template:
+                       status_code: int = 200, typed: dict[str, dict[str, str]] | None = None
+                       ) -> Template:
+    """The asiento's page; ``typed`` holds what was posted to one of its forms (by the
+    form's action), shown again in that form when it was refused."""
     tenant = tenant_of(request)
     asiento = await services.get(tenant, asiento_id)
     exchanges = [e for e in await sir.list_exchanges(tenant) if e.asiento_id == asiento_id]
     return await page(request, "registro/staff_detail.html", status_code=status_code,
                       asiento=asiento, labels=labels, units=await services.units_of(tenant),
                       rectifications=await services.rectifications(tenant, asiento_id),
-                      exchanges=exchanges, error=error,
+                      exchanges=exchanges, error=error, typed=typed or {},
                       just_registered=request.query_params.get("registrado") == "1")
 
 
@@ -103,12 +106,15 @@ class StaffController(Controller):
         return download(name, data, "application/pdf")
 
     async def _act(self, request: Request, asiento_id: int, action: Any) -> Response:
-        """Run an action from a detail-page form; a broken rule shows the page again."""
+        """Run an action from a detail-page form; a broken rule shows the page again with
+        what was typed in that form."""
+        values = await _form_values(request)
         try:
-            await action(tenant_of(request), actor_of(request).email,
-                         await _form_values(request))
+            await action(tenant_of(request), actor_of(request).email, values)
         except DomainError as exc:
-            return await _detail_page(request, asiento_id, error=str(exc), status_code=422)
+            form = request.url.path.rsplit("/", 1)[-1]
+            return await _detail_page(request, asiento_id, error=str(exc), status_code=422,
+                                      typed={form: values})
         return Redirect(f"{_base(request)}/{asiento_id}")
 
     @post("/{asiento_id:int}/anular", opt={"permission": perms.CORRECT.name})
@@ -152,7 +158,7 @@ class StaffController(Controller):
 
     @get("/sir", name="registro:sir", opt={"permission": perms.SIR.name})
     async def exchanges(self, request: Request) -> Template:
-        return await page(request, "registro/staff_sir.html", labels=labels,
+        return await page(request, "registro/staff_sir.html", labels=labels, typed={},
                           exchanges=await sir.list_exchanges(tenant_of(request)))
 
     @post("/sir/{exchange_id:int}/{action:str}", opt={"permission": perms.SIR.name})
@@ -178,6 +184,7 @@ class StaffController(Controller):
         except (sir.InvalidExchange, InvalidInput) as exc:
             return await page(request, "registro/staff_sir.html", labels=labels,
                               status_code=422, error=str(exc),
+                              typed={f"{exchange_id}/{action}": values},
                               exchanges=await sir.list_exchanges(tenant))
         return Redirect(f"{_base(request)}/sir")
 

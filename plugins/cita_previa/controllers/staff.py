@@ -49,14 +49,17 @@ class StaffController(Controller):
     path = "/"
     include_in_schema = False
 
-    async def _overview(self, request: Request, error: str | None = None) -> Response:
+    async def _overview(self, request: Request, error: str | None = None,
+                        typed: dict[str, dict[str, Any]] | None = None) -> Response:
+        """The configuration page; ``typed`` holds what was posted to a refused form (by
+        its action), shown again in that form."""
         tenant = tenant_of(request)
         agendas = await catalog.list_agendas(tenant)
         this_year = utcnow().astimezone(ZONE).year
         missing = sorted({this_year, this_year + 1} - (await calendar_of(tenant)).years)
         return await page(
             request, "cita_previa/staff_index.html", status_code=422 if error else 200,
-            error=error, oficinas=await catalog.list_oficinas(tenant),
+            error=error, typed=typed or {}, oficinas=await catalog.list_oficinas(tenant),
             servicios=await catalog.list_servicios(tenant), agendas=agendas,
             excepciones={a.id: await catalog.list_excepciones(tenant, a.id) for a in agendas},
             labels=LABELS, channels=CHANNELS, weekdays=WEEKDAYS,
@@ -68,12 +71,15 @@ class StaffController(Controller):
 
     async def _change(self, request: Request,
                       action: Callable[[dict[str, Any], list[str]], Awaitable[Any]]) -> Response:
-        """Apply a configuration form; back to the overview, with the error if any."""
+        """Apply a configuration form; back to the overview, with the error and what was
+        typed if refused."""
         values, channels = await _form(request)
         try:
             await action(values, channels)
         except (InvalidCita, InvalidInput) as exc:
-            return await self._overview(request, str(exc))
+            form = request.url.path.split("/cita_previa/", 1)[1]
+            return await self._overview(request, str(exc),
+                                        typed={form: {**values, "channels": channels}})
         return Redirect(f"/{tenant_of(request).slug}/cita_previa/", status_code=303)
 
     @post("/oficinas", opt={"permission": MANAGE})
@@ -91,8 +97,9 @@ class StaffController(Controller):
     @post("/agendas", opt={"permission": MANAGE})
     async def crear_agenda(self, request: Request) -> Response:
         def agenda(values: dict[str, Any], channels: list[str]) -> AgendaIn:
-            timetable = {day: _ranges(values.pop(f"h_{day}", "")) for day in WEEKDAYS}
-            return convert_input({**values, "channels": channels,
+            timetable = {day: _ranges(values.get(f"h_{day}", "")) for day in WEEKDAYS}
+            fields = {k: v for k, v in values.items() if not k.startswith("h_")}
+            return convert_input({**fields, "channels": channels,
                                   "timetable": {d: r for d, r in timetable.items() if r}},
                                  AgendaIn)
         return await self._change(request, lambda values, channels: catalog.create_agenda(

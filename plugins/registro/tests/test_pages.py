@@ -62,7 +62,8 @@ async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
         data={"documento": "12345678Z", "nombre": "Ana", "apellido1": "García",
               "extracto": "Va"})
     assert short.status_code == 422 and 'role="alert"' in short.text
-    assert "Datos no válidos" in short.text and "$.extracto" in short.text
+    assert "Datos no válidos" in short.text
+    assert "«Extracto» debe tener al menos 3 caracteres" in short.text
     assert 'value="Ana"' in short.text and 'value="García"' in short.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
 
@@ -79,12 +80,16 @@ async def test_bad_values_in_the_detail_and_sir_forms_are_shown_readably(
     rectified = await client.post(f"{base}/{asiento.id}/rectificar", headers=headers,
                                   data={"extracto": "Otro extracto", "reason": "x"})
     assert rectified.status_code == 422 and 'role="alert"' in rectified.text
-    assert "Datos no válidos" in rectified.text and "$.reason" in rectified.text
+    assert "Datos no válidos" in rectified.text
+    assert "«Motivo» debe tener al menos 3 caracteres" in rectified.text
+    assert ">Otro extracto</textarea>" in rectified.text  # what was typed is kept
+    assert 'name="reason" value="x"' in rectified.text
     assert (await services.get(entity.tenant, asiento.id)).extracto == asiento.extracto
     resent = await client.post(f"{base}/sir/{sent.id}/reenviar", headers=headers,
                                data={"destino": "no vale"})
     assert resent.status_code == 422 and 'role="alert"' in resent.text
-    assert "Datos no válidos" in resent.text and "$.destino" in resent.text
+    assert "Datos no válidos" in resent.text
+    assert "«Oficina de destino» no tiene el formato pedido" in resent.text
     assert (await sir.get(entity.tenant, sent.id)).counterpart == "O99999999"
 
 
@@ -119,6 +124,7 @@ async def test_search_detail_actions_inbox_and_libro(client, make_entity, staff,
                                 data={"reason": "x"})
     assert refused.status_code == 422 and 'role="alert"' in refused.text
     assert "Datos no válidos" in refused.text
+    assert 'id="devolver-motivo" name="reason" value="x"' in refused.text
     back = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
                              data={"reason": "No corresponde a Intervención"})
     assert back.status_code in (302, 303)
