@@ -126,7 +126,7 @@ def test_fonts_are_embedded(three_pages: PdfReader) -> None:
 def test_a_declared_font_does_not_outlive_its_document() -> None:
     """Renders keep their thread's font set-up, but not a font a document brought with
     ``@font-face``: the next document naming that family gets the default."""
-    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-BoldItalic.ttf")
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf")
     face = "data:font/ttf;base64," + base64.b64encode(font.read_bytes()).decode()
     page = ('{% extends "pdf/base.html" %}{% block style %}STYLE p { font-family: Prueba; }'
             '{% endblock %}{% block content %}<p>Texto</p>{% endblock %}')
