@@ -157,7 +157,7 @@ def test_catalogs_compile_and_translate():
 @pytest.mark.parametrize(("lang", "expected_date", "expected_number"), [
     ("es", "23 de abril de 2026", "1.234,5"),
     ("ca", "23 d’abril del 2026", "1.234,5"),
-    ("gl", "23 de abril de 2026", "1.234,5"),
+    ("gl", "23 de abril de 2026", "1\u00a0234,5"),  # CLDR 48 (Babel 2.19): space groups
     ("eu", "2026(e)ko apirilaren 23(a)", "1.234,5"),
     ("en", "April 23, 2026", "1,234.5"),
 ])
