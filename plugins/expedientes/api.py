@@ -74,7 +74,7 @@ class DesdeAsiento(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class Recepcion(msgspec.Struct, forbid_unknown_fields=True):
-    subject: Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
+    subject: Annotated[str, msgspec.Meta(min_length=3, max_length=300, title="Asunto")]
 
 
 class Unidades(msgspec.Struct, forbid_unknown_fields=True):

@@ -236,12 +236,13 @@ async def _procedure_for(tenant: TenantContext, asunto: str) -> int | None:
 class Solicitud(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """What a citizen writes in the sede to start a procedure."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
-    first_surname: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
-    second_surname: Annotated[str, msgspec.Meta(max_length=30)] = ""
-    asunto: Annotated[str, msgspec.Meta(min_length=3, max_length=200)]
-    expone: Annotated[str, msgspec.Meta(max_length=4000)] = ""
-    solicita: Annotated[str, msgspec.Meta(min_length=3, max_length=4000)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=30, title="Nombre")]
+    first_surname: Annotated[str, msgspec.Meta(min_length=1, max_length=30,
+                                               title="Primer apellido")]
+    second_surname: Annotated[str, msgspec.Meta(max_length=30, title="Segundo apellido")] = ""
+    asunto: Annotated[str, msgspec.Meta(min_length=3, max_length=200, title="Asunto")]
+    expone: Annotated[str, msgspec.Meta(max_length=4000, title="Expone")] = ""
+    solicita: Annotated[str, msgspec.Meta(min_length=3, max_length=4000, title="Solicita")]
 
 
 def _presenters(actor: Actor, data: Solicitud) -> list[RegistroInteresado]:

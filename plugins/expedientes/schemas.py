@@ -33,22 +33,23 @@ Days = Annotated[int, msgspec.Meta(ge=1, le=365)]
 class TareaModelo(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A task every expediente gets when it enters the phase; due ``dias`` días hábiles later."""
 
-    title: Title
-    dias: Days
+    title: Annotated[Title, msgspec.Meta(title="Tarea")]
+    dias: Annotated[Days, msgspec.Meta(title="Plazo en días hábiles")]
 
 
 class Fase(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Title
-    tareas: list[TareaModelo] = []
+    name: Annotated[Title, msgspec.Meta(title="Fase")]
+    tareas: Annotated[list[TareaModelo], msgspec.Meta(title="Tareas")] = []
 
 
 class PlantillaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A document template: ``body`` is Jinja2 text (sandboxed), paragraphs by blank lines."""
 
-    code: Code
-    title: Title
-    tipo_documental: TipoDocumental = TipoDocumental.OTROS
-    body: Body
+    code: Annotated[Code, msgspec.Meta(title="Código")]
+    title: Annotated[Title, msgspec.Meta(title="Título")]
+    tipo_documental: Annotated[TipoDocumental, msgspec.Meta(
+        title="Tipo documental")] = TipoDocumental.OTROS
+    body: Annotated[Body, msgspec.Meta(title="Texto")]
 
 
 class PlantillaOut(PlantillaIn, kw_only=True):
@@ -56,16 +57,18 @@ class PlantillaOut(PlantillaIn, kw_only=True):
 
 
 class ProcedimientoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    code: Code
-    name: Title
-    sia_code: SiaCode
-    description: Annotated[str, msgspec.Meta(max_length=4000)] = ""
-    plazo: Annotated[int, msgspec.Meta(ge=1, le=730)]
-    plazo_unit: PlazoUnit = "meses"
-    silencio: Silencio = "desestimatorio"
-    unit_dir3: OptionalDir3 = ""  # empty: the entity itself
-    fases: Annotated[list[Fase], msgspec.Meta(max_length=20)] = []
-    plantillas: Annotated[list[PlantillaIn], msgspec.Meta(max_length=50)] = []
+    code: Annotated[Code, msgspec.Meta(title="Código (minúsculas, cifras y guiones)")]
+    name: Annotated[Title, msgspec.Meta(title="Nombre")]
+    sia_code: Annotated[SiaCode, msgspec.Meta(title="Código SIA")]
+    description: Annotated[str, msgspec.Meta(max_length=4000, title="Descripción")] = ""
+    plazo: Annotated[int, msgspec.Meta(ge=1, le=730, title="Plazo para resolver")]
+    plazo_unit: Annotated[PlazoUnit, msgspec.Meta(title="Unidad del plazo")] = "meses"
+    silencio: Annotated[Silencio, msgspec.Meta(title="Silencio")] = "desestimatorio"
+    unit_dir3: Annotated[OptionalDir3, msgspec.Meta(
+        title="Unidad tramitadora (DIR3)")] = ""  # empty: the entity itself
+    fases: Annotated[list[Fase], msgspec.Meta(max_length=20, title="Fases")] = []
+    plantillas: Annotated[list[PlantillaIn], msgspec.Meta(max_length=50,
+                                                          title="Plantillas")] = []
 
 
 class ProcedimientoOut(msgspec.Struct, kw_only=True):
@@ -102,16 +105,16 @@ class ModeloOut(msgspec.Struct, kw_only=True):
 class PersonaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A person or company; the NIF / NIE / CIF is checked."""
 
-    nif: Nif
-    name: Name
-    email: Email = ""
-    address: Address = ""
+    nif: Annotated[Nif, msgspec.Meta(title="NIF, NIE o CIF")]
+    name: Annotated[Name, msgspec.Meta(title="Nombre o razón social")]
+    email: Annotated[Email, msgspec.Meta(title="Correo electrónico")] = ""
+    address: Annotated[Address, msgspec.Meta(title="Dirección")] = ""
 
 
 class InteresadoIn(PersonaIn, forbid_unknown_fields=True, kw_only=True):
     """An interesado, with the representative acting for them if any."""
 
-    representante: PersonaIn | None = None
+    representante: Annotated[PersonaIn, msgspec.Meta(title="Representante")] | None = None
 
 
 class InteresadoOut(msgspec.Struct, kw_only=True):
@@ -125,11 +128,14 @@ class InteresadoOut(msgspec.Struct, kw_only=True):
 
 
 class ExpedienteIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    procedimiento_id: int
-    subject: Title
-    interesados: Annotated[list[InteresadoIn], msgspec.Meta(max_length=100)] = []
-    unit_dir3: OptionalDir3 = ""  # empty: the procedure's unit
-    responsables: Annotated[list[int], msgspec.Meta(max_length=20)] = []  # empty: the opener
+    procedimiento_id: Annotated[int, msgspec.Meta(title="Procedimiento")]
+    subject: Annotated[Title, msgspec.Meta(title="Asunto")]
+    interesados: Annotated[list[InteresadoIn], msgspec.Meta(max_length=100,
+                                                            title="Interesados")] = []
+    unit_dir3: Annotated[OptionalDir3, msgspec.Meta(
+        title="Unidad tramitadora (DIR3)")] = ""  # empty: the procedure's unit
+    responsables: Annotated[list[int], msgspec.Meta(
+        max_length=20, title="Responsables")] = []  # empty: the opener
 
 
 class UserRef(msgspec.Struct, kw_only=True):
@@ -141,10 +147,10 @@ class UserRef(msgspec.Struct, kw_only=True):
 class TareaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """An ad hoc task: due ``dias`` días hábiles from today, or on ``due_date``."""
 
-    title: Title
-    dias: Days | None = None
-    due_date: date | None = None
-    assignee_id: int | None = None
+    title: Annotated[Title, msgspec.Meta(title="Tarea")]
+    dias: Annotated[Days, msgspec.Meta(title="Plazo en días hábiles")] | None = None
+    due_date: Annotated[date, msgspec.Meta(title="Fecha de vencimiento")] | None = None
+    assignee_id: Annotated[int, msgspec.Meta(title="Asignada a")] | None = None
 
 
 class TareaOut(msgspec.Struct, kw_only=True):
@@ -161,8 +167,8 @@ class TareaOut(msgspec.Struct, kw_only=True):
 
 
 class RelacionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    related_id: int
-    note: Note = ""
+    related_id: Annotated[int, msgspec.Meta(title="Expediente relacionado")]
+    note: Annotated[Note, msgspec.Meta(title="Nota")] = ""
 
 
 class ExpedienteRef(msgspec.Struct, kw_only=True):
@@ -216,14 +222,15 @@ class ExpedienteOut(ExpedienteSummary, kw_only=True):
 class Busqueda(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Filters of the expedientes list; every one optional, combined with AND."""
 
-    q: Annotated[str, msgspec.Meta(max_length=100)] = ""  # code, subject or interesado
-    state: Estado | Literal[""] = ""
-    procedimiento_id: int | None = None
-    unit_dir3: OptionalDir3 = ""
-    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)] | None = None
-    nif: Annotated[str, msgspec.Meta(max_length=17)] = ""
-    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 100
-    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+    q: Annotated[str, msgspec.Meta(max_length=100, title=(
+        "Número, asunto, NIF o nombre de un interesado"))] = ""  # code, subject or interesado
+    state: Annotated[Estado | Literal[""], msgspec.Meta(title="Estado")] = ""
+    procedimiento_id: Annotated[int, msgspec.Meta(title="Procedimiento")] | None = None
+    unit_dir3: Annotated[OptionalDir3, msgspec.Meta(title="Unidad tramitadora (DIR3)")] = ""
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100, title="Año")] | None = None
+    nif: Annotated[str, msgspec.Meta(max_length=17, title="NIF")] = ""
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500, title="Límite de resultados")] = 100
+    offset: Annotated[int, msgspec.Meta(ge=0, title="Desplazamiento")] = 0
 
 
 class ExpedienteCiudadano(msgspec.Struct, kw_only=True):
@@ -262,9 +269,9 @@ class ExpedienteCerrado(msgspec.Struct, frozen=True):
 class ResolucionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A draft: from a template of the procedure (``plantilla_id``) or written (``body``)."""
 
-    title: Title | None = None
-    body: Body | None = None
-    plantilla_id: int | None = None
+    title: Annotated[Title, msgspec.Meta(title="Título")] | None = None
+    body: Annotated[Body, msgspec.Meta(title="Texto")] | None = None
+    plantilla_id: Annotated[int, msgspec.Meta(title="Plantilla")] | None = None
 
 
 class EnvioFirma(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

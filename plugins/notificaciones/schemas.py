@@ -46,54 +46,58 @@ RESULT_LABELS: dict[str, str] = {"entregada": N_("Entregada"), "ausente": N_("Au
 class PersonaIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A destinatario; the NIF is checked. ``representante_nif`` may also access."""
 
-    nif: Nif
-    name: Name
-    email: Email = ""
-    phone: Phone = ""
-    address: Address = ""
-    representante_nif: str = ""
+    nif: Annotated[Nif, msgspec.Meta(title="NIF")]
+    name: Annotated[Name, msgspec.Meta(title="Nombre")]
+    email: Annotated[Email, msgspec.Meta(title="Correo electrónico")] = ""
+    phone: Annotated[Phone, msgspec.Meta(title="Teléfono")] = ""
+    address: Annotated[Address, msgspec.Meta(title="Domicilio")] = ""
+    representante_nif: Annotated[str, msgspec.Meta(title="NIF del representante")] = ""
 
 
 class ContenidoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """What art. 40.2 requires a notificación to hold (a comunicación needs only text)."""
 
-    subject: Title
-    body: Body = ""
-    fin_via: bool = False
-    recursos: Body = ""
-    organo_recurso: Text300 = ""
-    plazo_recurso: Text300 = ""
-    act_date: date | None = None
+    subject: Annotated[Title, msgspec.Meta(title="Asunto")]
+    body: Annotated[Body, msgspec.Meta(title="Texto íntegro del acto")] = ""
+    fin_via: Annotated[bool, msgspec.Meta(title="Pone fin a la vía administrativa")] = False
+    recursos: Annotated[Body, msgspec.Meta(title="Recursos que proceden")] = ""
+    organo_recurso: Annotated[Text300, msgspec.Meta(
+        title="Órgano ante el que se interponen")] = ""
+    plazo_recurso: Annotated[Text300, msgspec.Meta(title="Plazo para interponerlos")] = ""
+    act_date: Annotated[date, msgspec.Meta(title="Fecha del acto")] | None = None
 
 
 class NotificacionIn(ContenidoIn, forbid_unknown_fields=True, kw_only=True):
     """Notify an act (a resolución of an expediente, or a stored document) to people."""
 
-    kind: Kind = "notificacion"
-    channel: Channel = "electronica"
-    expediente_id: int | None = None
-    resolucion_id: int | None = None
-    document_id: int | None = None
-    destinatarios: Annotated[list[PersonaIn], msgspec.Meta(min_length=1, max_length=100)]
+    kind: Annotated[Kind, msgspec.Meta(title="Tipo")] = "notificacion"
+    channel: Annotated[Channel, msgspec.Meta(title="Canal")] = "electronica"
+    expediente_id: Annotated[int, msgspec.Meta(title="Expediente")] | None = None
+    resolucion_id: Annotated[int, msgspec.Meta(title="Resolución que se notifica")] | None = None
+    document_id: Annotated[int, msgspec.Meta(title="Documento")] | None = None
+    destinatarios: Annotated[list[PersonaIn], msgspec.Meta(min_length=1, max_length=100,
+                                                           title="Destinatarios")]
 
 
 class RemesaIn(ContenidoIn, forbid_unknown_fields=True, kw_only=True):
     """One act to many people (a padrón fiscal): run as a job, in chunks."""
 
-    channel: Channel = "electronica"
-    expediente_id: int | None = None
-    document_id: int | None = None
-    destinatarios: Annotated[list[PersonaIn], msgspec.Meta(min_length=1, max_length=20_000)]
+    channel: Annotated[Channel, msgspec.Meta(title="Canal")] = "electronica"
+    expediente_id: Annotated[int, msgspec.Meta(title="Expediente")] | None = None
+    document_id: Annotated[int, msgspec.Meta(title="Documento")] | None = None
+    destinatarios: Annotated[list[PersonaIn], msgspec.Meta(min_length=1, max_length=20_000,
+                                                           title="Destinatarios")]
 
 
 class IntentoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A paper delivery attempt as the notifier reports it."""
 
-    at: datetime
-    result: Result
-    receptor_nif: str = ""
-    receptor_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    note: Text300 = ""
+    at: Annotated[datetime, msgspec.Meta(title="Fecha y hora del intento")]
+    result: Annotated[Result, msgspec.Meta(title="Resultado")]
+    receptor_nif: Annotated[str, msgspec.Meta(title="NIF de quien recibe")] = ""
+    receptor_name: Annotated[str, msgspec.Meta(max_length=200,
+                                               title="Persona que recibe")] = ""
+    note: Annotated[Text300, msgspec.Meta(title="Observaciones")] = ""
 
 
 class RechazoIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

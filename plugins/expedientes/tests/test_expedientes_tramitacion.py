@@ -222,6 +222,7 @@ async def test_staff_pages_open_view_and_search(entidad, staff):
         **headers, "accept": "text/html"}, data={"procedimiento_id": str(licencia.id),
                                                  "subject": "Otra", "nif": "1", "name": "X Y"})
     assert refused.status_code in (400, 422) and "text/html" in refused.headers["content-type"]
+    assert "«NIF, NIE o CIF» debe tener al menos 8 caracteres" in refused.text  # as labelled
 
 
 async def test_read_only_sees_but_cannot_open(entidad, staff):

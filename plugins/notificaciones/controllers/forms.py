@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -18,16 +18,16 @@ HEADER_WORDS = {"nif", "dni", "documento"}
 
 
 class ContenidoForm(msgspec.Struct, kw_only=True):
-    subject: str
-    body: str = ""
-    fin_via: str = ""
-    recursos: str = ""
-    organo_recurso: str = ""
-    plazo_recurso: str = ""
-    act_date: str = ""
-    channel: str = "electronica"
-    expediente_id: str = ""
-    document_id: str = ""
+    subject: Annotated[str, msgspec.Meta(title="Asunto")]
+    body: Annotated[str, msgspec.Meta(title="Texto íntegro del acto")] = ""
+    fin_via: Annotated[str, msgspec.Meta(title="Pone fin a la vía administrativa")] = ""
+    recursos: Annotated[str, msgspec.Meta(title="Recursos que proceden")] = ""
+    organo_recurso: Annotated[str, msgspec.Meta(title="Órgano ante el que se interponen")] = ""
+    plazo_recurso: Annotated[str, msgspec.Meta(title="Plazo para interponerlos")] = ""
+    act_date: Annotated[str, msgspec.Meta(title="Fecha del acto")] = ""
+    channel: Annotated[str, msgspec.Meta(title="Canal")] = "electronica"
+    expediente_id: Annotated[str, msgspec.Meta(title="Expediente")] = ""
+    document_id: Annotated[str, msgspec.Meta(title="Documento")] = ""
 
     def content(self) -> dict[str, Any]:
         return {"subject": self.subject.strip(), "body": self.body.strip(),

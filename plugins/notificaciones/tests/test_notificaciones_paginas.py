@@ -36,5 +36,9 @@ async def test_notify_from_an_expediente_through_the_staff_pages(client, entidad
         "subject": "Sin recursos", "body": "Texto", "destinatarios": f"{ANA}; Ana Ruiz"},
         headers={**HTML, **await csrf_headers(client)})
     assert missing.status_code == 422 and "art. 40.2" in missing.text
+    misdated = await client.post(f"{base}/nueva", data={
+        "subject": "Fecha mal escrita", "act_date": "31/12/2026",
+        "destinatarios": f"{ANA}; Ana Ruiz"}, headers={**HTML, **await csrf_headers(client)})
+    assert misdated.status_code == 422 and "«Fecha del acto» debe ser una fecha" in misdated.text
     dashboard = await client.get(f"/{tenant.slug}/", headers=HTML)
     assert "Resoluciones sin notificar" in dashboard.text
