@@ -65,6 +65,16 @@ def actor_of(request: Request) -> Actor:
     return request.state.get("actor", ANONYMOUS)
 
 
+CSRF_FIELD = "_csrf_token"  # what Litestar's csrf_input is called
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The text fields of a posted form, without the CSRF token: what a refused form is
+    shown again with."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+
+
 def path_of(request: Request) -> str:
     """The path as the browser asked for it (with its trailing slash, which relative links
     need; ``request.url.path`` drops it)."""

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core.errors import DomainError, InvalidInput, convert_input
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.registro import (
     distribution,
     forms,
@@ -29,12 +29,6 @@ from plugins.registro.schemas import Anulacion, LibroPeriodo, Rectificacion, Sea
 
 def _base(request: Request) -> str:
     return f"/{tenant_of(request).slug}/registro"
-
-
-async def _form_values(request: Request) -> dict[str, str]:
-    """The text fields of a posted form, without the CSRF token."""
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("_")}
 
 
 async def _detail_page(request: Request, asiento_id: int, *, error: str = "",
@@ -108,7 +102,7 @@ class StaffController(Controller):
     async def _act(self, request: Request, asiento_id: int, action: Any) -> Response:
         """Run an action from a detail-page form; a broken rule shows the page again with
         what was typed in that form."""
-        values = await _form_values(request)
+        values = await form_values(request)
         try:
             await action(tenant_of(request), actor_of(request).email, values)
         except DomainError as exc:
@@ -165,7 +159,7 @@ class StaffController(Controller):
     async def exchange_action(self, request: Request, exchange_id: FromPath[int],
                               action: FromPath[str]) -> Response:
         tenant, actor = tenant_of(request), actor_of(request).email
-        values = await _form_values(request)
+        values = await form_values(request)
         try:
             if action == "aceptar":
                 await sir.accept(tenant, exchange_id, actor=actor)

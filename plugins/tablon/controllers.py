@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, URLEncodedBody
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
-from core.web.pages import actor_of, page, tenant_of
+from core.errors import DomainError, convert_input
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.tablon import permissions, services
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, Retirada
 
@@ -21,25 +23,38 @@ class StaffController(Controller):
 
     @get("/", name="tablon:staff-list", opt={"permission": permissions.VIEW.name})
     async def list_page(self, request: Request) -> Template:
+        return await self._list(request)
+
+    async def _list(self, request: Request, error: str = "",
+                    typed: dict[str, dict[str, str]] | None = None) -> Template:
+        """The notices and the publishing form; a refused form comes back with its
+        message and what was typed (``typed``: the form's action → its fields)."""
         tenant = tenant_of(request)
         settings = services.settings_of(tenant)
-        return await page(request, "tablon/staff_list.html",
-                          anuncios=await services.list_all(tenant),
-                          categories=settings.categories, today=date.today())
+        return await page(request, "tablon/staff_list.html", status_code=422 if error else 200,
+                          anuncios=await services.list_all(tenant), error=error,
+                          typed=typed or {}, categories=settings.categories,
+                          today=date.today())
+
+    async def _act(self, request: Request, form: str, action: Any) -> Response:
+        values = await form_values(request)
+        try:
+            await action({k: v for k, v in values.items() if v})  # empty: not given
+        except DomainError as exc:
+            return await self._list(request, str(exc), {form: values})
+        return Redirect(f"/{tenant_of(request).slug}/tablon/")
 
     @post("/", opt={"permission": permissions.PUBLISH.name})
-    async def publish(self, request: Request,
-                      data: URLEncodedBody[AnuncioIn]) -> Redirect:
-        tenant = tenant_of(request)
-        await services.publish(tenant, data, actor=actor_of(request).email)
-        return Redirect(f"/{tenant.slug}/tablon/")
+    async def publish(self, request: Request) -> Response:
+        return await self._act(request, "publicar", lambda values: services.publish(
+            tenant_of(request), convert_input(values, AnuncioIn),
+            actor=actor_of(request).email))
 
     @post("/{anuncio_id:int}/retirar", opt={"permission": permissions.RETIRE.name})
-    async def retire(self, request: Request, anuncio_id: FromPath[int],
-                     data: URLEncodedBody[Retirada]) -> Redirect:
-        tenant = tenant_of(request)
-        await services.retire(tenant, anuncio_id, data.reason, actor=actor_of(request).email)
-        return Redirect(f"/{tenant.slug}/tablon/")
+    async def retire(self, request: Request, anuncio_id: FromPath[int]) -> Response:
+        return await self._act(request, f"{anuncio_id}/retirar", lambda values: services.retire(
+            tenant_of(request), anuncio_id, convert_input(values, Retirada).reason,
+            actor=actor_of(request).email))
 
 
 class SedeController(Controller):

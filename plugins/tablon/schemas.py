@@ -5,15 +5,15 @@ from typing import Annotated
 
 import msgspec
 
-Title = Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
+Title = Annotated[str, msgspec.Meta(min_length=3, max_length=300, title="Título")]
 
 
 class AnuncioIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     title: Title
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
-    category: str = "anuncio"
-    publish_from: date | None = None
-    publish_until: date | None = None
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000, title="Texto")]
+    category: Annotated[str, msgspec.Meta(title="Categoría")] = "anuncio"
+    publish_from: Annotated[date, msgspec.Meta(title="Publicar desde")] | None = None
+    publish_until: Annotated[date, msgspec.Meta(title="Retirar tras")] | None = None
 
 
 class AnuncioOut(msgspec.Struct, kw_only=True):
@@ -30,7 +30,7 @@ class AnuncioOut(msgspec.Struct, kw_only=True):
 
 
 class Retirada(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=2000)]
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=2000, title="Motivo")]
 
 
 class AnuncioPublicado(msgspec.Struct, frozen=True):

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 
 from core.calendar_app.services import calendar_of
 from core.errors import InvalidInput, convert_input
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.cita_previa import permissions
 from plugins.cita_previa.controllers.forms import parse_day
 from plugins.cita_previa.schemas import (
@@ -27,7 +27,6 @@ from plugins.cita_previa.schemas import (
 from plugins.cita_previa.services import attendance, catalog, queries, video
 from plugins.cita_previa.services.common import ZONE, InvalidCita, utcnow
 
-CSRF_FIELD = "_csrf_token"  # what Litestar's csrf_input is called
 VIEW, ATTEND, MANAGE = (p.name for p in (permissions.VIEW, permissions.ATTEND,
                                          permissions.MANAGE))
 
@@ -38,11 +37,9 @@ def _ranges(text: str) -> list[str]:
 
 
 async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
-    """The form's single values (not the CSRF token) and its checked channels."""
-    form = await request.form()
-    values = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
-    values.pop(CSRF_FIELD, None)
-    return values, form.getall("channels", [])
+    """The form's single values, trimmed, and its checked channels."""
+    values = {k: v.strip() for k, v in (await form_values(request)).items()}
+    return values, (await request.form()).getall("channels", [])
 
 
 class StaffController(Controller):

@@ -64,6 +64,34 @@ async def test_bad_input_gets_a_clear_error_and_saves_nothing(client, make_tenan
     assert await services.list_all(tenant) == []
 
 
+async def test_a_refused_staff_form_says_why_and_keeps_what_was_typed(client, make_tenant,
+                                                                       login):
+    tenant = await make_tenant(plugins=("tablon",))
+    await login(client, tenant, "secretario")
+    headers = {"accept": "text/html", **await csrf_headers(client)}
+    base = f"/{tenant.slug}/tablon"
+    cases = [({"title": "Ba"}, "«Título» debe tener al menos 3 caracteres"),
+             ({"category": "poesía"}, "Categoría &#39;poesía&#39; no admitida"),
+             ({"publish_until": "2020-01-01"}, "anterior a la de publicación")]
+    for change, message in cases:
+        form = {"title": "Bando de fiestas", "body": "Programa de las fiestas",
+                "category": "bando", "publish_from": "2030-05-01", **change}
+        refused = await client.post(f"{base}/", headers=headers, data=form)
+        assert refused.status_code == 422 and 'role="alert"' in refused.text
+        assert message in refused.text
+        assert ">Programa de las fiestas</textarea>" in refused.text
+        assert f'name="title" value="{form["title"]}"' in refused.text
+        assert 'value="2030-05-01"' in refused.text
+    assert await services.list_all(tenant) == []
+    await client.post(f"{base}/", headers=headers, data={"title": "Bando", "body": "Texto"})
+    [anuncio] = await services.list_all(tenant)
+    short = await client.post(f"{base}/{anuncio.id}/retirar", headers=headers,
+                              data={"reason": "No"})
+    assert short.status_code == 422 and "«Motivo» debe tener al menos 3" in short.text
+    assert f'id="reason{anuncio.id}" name="reason" value="No"' in short.text
+    assert (await services.list_all(tenant))[0].state == "publicado"
+
+
 async def test_read_only_cannot_publish(client, make_tenant, login):
     tenant = await make_tenant(plugins=("tablon",))
     await login(client, tenant, "read_only")
