@@ -24,7 +24,14 @@ from plugins.registro import (
 )
 from plugins.registro import permissions as perms
 from plugins.registro.controllers import download, query_struct
-from plugins.registro.schemas import Anulacion, LibroPeriodo, Rectificacion, Search, SirEnvio
+from plugins.registro.schemas import (
+    Anulacion,
+    LibroPeriodo,
+    Rectificacion,
+    Search,
+    SirEnvio,
+    SirRechazo,
+)
 
 
 def _base(request: Request) -> str:
@@ -164,8 +171,9 @@ class StaffController(Controller):
             if action == "aceptar":
                 await sir.accept(tenant, exchange_id, actor=actor)
             elif action == "rechazar":
-                await sir.reject(tenant, exchange_id, values.get("motivo", "").strip()
-                                 or "Sin motivo", actor=actor)
+                motivo = convert_input({"motivo": values.get("motivo", "").strip()},
+                                       SirRechazo).motivo
+                await sir.reject(tenant, exchange_id, motivo, actor=actor)
             elif action == "reenviar":
                 await sir.resend(tenant, exchange_id, convert_input(values, SirEnvio),
                                  actor=actor)

@@ -222,3 +222,23 @@ async def test_other_tenants_exchanges_answer_404(client, make_entity, staff, dr
                           headers=headers),
     ):
         assert response.status_code == 404, response.text
+
+
+async def test_rejecting_from_the_sir_page_needs_a_reason(client, make_entity, staff, drain):
+    a, b = await make_entity(), await make_entity()
+    asiento = await services.register(a.tenant, solicitud(), channel="presencial", actor="t")
+    await sir.send(a.tenant, asiento.id, SirEnvio(destino=b.oficina), actor="t")
+    await drain()
+    (incoming,) = await exchanges(b, "incoming")
+    await staff(client, b.tenant, "secretario")
+    page = f"/{b.slug}/registro/sir/{incoming.id}/rechazar"
+    headers = {"accept": "text/html", **await csrf_headers(client)}
+    empty = await client.post(page, headers=headers, data={"motivo": "  "})
+    assert empty.status_code == 422 and "«Motivo» debe tener al menos 3" in empty.text
+    short = await client.post(page, headers=headers, data={"motivo": "No"})
+    assert short.status_code == 422
+    assert f'id="motivo{incoming.id}" name="motivo" value="No"' in short.text
+    assert (await sir.get(b.tenant, incoming.id)).state == "recibido"
+    done = await client.post(page, headers=headers, data={"motivo": "No es competencia"})
+    assert done.status_code in (302, 303)
+    assert (await sir.get(b.tenant, incoming.id)).state == "rechazado"
