@@ -30,19 +30,20 @@ def convert_input(value: object, type_: type[T]) -> T:
         raise InvalidInput(readable(exc, type_)) from None
 
 
-# msgspec's message → what it means for the person who typed the value
+# msgspec's message → what it means for the person who typed the value (``field``: the
+# field it names, ``n``: the limit it quotes)
 _SAYINGS = tuple((re.compile(pattern), saying) for pattern, saying in (
-    (r"^Object missing required field `(\w+)`", "es obligatorio"),
-    (r"^Object contains unknown field `(\w+)`", "no se admite aquí"),
-    (r"^Expected `str` of length >= (\d+)", "debe tener al menos {} caracteres"),
-    (r"^Expected `str` of length <= (\d+)", "admite como máximo {} caracteres"),
+    (r"^Object missing required field `(?P<field>\w+)`", "es obligatorio"),
+    (r"^Object contains unknown field `(?P<field>\w+)`", "no se admite aquí"),
+    (r"^Expected `str` of length >= (?P<n>\d+)", "debe tener al menos {} caracteres"),
+    (r"^Expected `str` of length <= (?P<n>\d+)", "admite como máximo {} caracteres"),
     (r"^Expected `str` matching regex", "no tiene el formato pedido"),
-    (r"^Expected `array` of length >= (\d+)", "debe tener al menos {} elementos"),
-    (r"^Expected `array` of length <= (\d+)", "admite como máximo {} elementos"),
-    (r"^Expected `\w+` >= (\S+)", "debe ser {} o más"),
-    (r"^Expected `\w+` <= (\S+)", "debe ser {} o menos"),
-    (r"^Expected `\w+` > (\S+)", "debe ser mayor que {}"),
-    (r"^Expected `\w+` < (\S+)", "debe ser menor que {}"),
+    (r"^Expected `array` of length >= (?P<n>\d+)", "debe tener al menos {} elementos"),
+    (r"^Expected `array` of length <= (?P<n>\d+)", "admite como máximo {} elementos"),
+    (r"^Expected `\w+` >= (?P<n>\S+)", "debe ser {} o más"),
+    (r"^Expected `\w+` <= (?P<n>\S+)", "debe ser {} o menos"),
+    (r"^Expected `\w+` > (?P<n>\S+)", "debe ser mayor que {}"),
+    (r"^Expected `\w+` < (?P<n>\S+)", "debe ser menor que {}"),
     (r"^Expected `int`", "debe ser un número entero"),
     (r"^Expected `(?:float|decimal)`", "debe ser un número"),
     (r"^Expected `bool`", "debe ser sí o no"),
@@ -65,10 +66,10 @@ def readable(exc: msgspec.ValidationError, type_: Any) -> str:
         message, path = message[:at.start()], at.group(1)
     for pattern, saying in _SAYINGS:
         if match := pattern.match(message):
-            if pattern.pattern.startswith("^Object"):  # the field is in the message
-                path, argument = f"{path}.{match.group(1)}", ""
-            else:
-                argument = match.group(1) if pattern.groups else ""
+            found = match.groupdict()
+            if "field" in found:  # a missing or unknown field is named in the message
+                path += f".{found['field']}"
+            argument = found.get("n", "")
             if argument == "1":
                 saying = saying.replace("caracteres", "carácter").replace("elementos", "elemento")
             return f"Datos no válidos: «{_label(type_, path)}» {saying.format(argument)}."
