@@ -18,6 +18,10 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime", "taskName"}
 
 
+#: Loggers that say too much at INFO: WeasyPrint logs every step of every PDF it renders.
+QUIET_LOGGERS: tuple[str, ...] = ("weasyprint.progress",)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, extras, exception."""
 
@@ -48,3 +52,5 @@ def configure_logging(settings: Settings) -> None:
     for name in ("uvicorn", "uvicorn.error", "dramatiq", "litestar"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -18,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from core.data import XSD as XSD_ROOT
 from core.documents.eni import (
     INDICE_CONTENIDO_ID,
     NS_DOCUMENTO_CONTENIDO,
@@ -51,7 +51,7 @@ from core.documents.eni import (
 )
 from core.documents.xmlsafe import UnsafeXmlError
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "data" / "xsd" / "eni"
+XSD = XSD_ROOT / "eni"
 SCHEMAS = {
     "documento": "documento-e/documentoEni.xsd",
     "metadatos": "documento-e/metadatos/metadatosDocumentoEni.xsd",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import xmlschema
 
+from core.data import XSD as XSD_ROOT
 from core.documents.eni import TipoFirma, parse_documento
 from core.documents.services import issue_document, read_content
 from core.signing.samples import sample_pdf
 from tests.platform.platform_tools import PNG, api_upload
 
-XSD = Path(__file__).resolve().parents[3] / "shared" / "data" / "xsd" / "eni"
+XSD = XSD_ROOT / "eni"
 
 
 @pytest.fixture(scope="module")

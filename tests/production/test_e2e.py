@@ -210,7 +210,9 @@ async def test_a_published_notice_is_retired_by_a_worker_and_seen_by_the_other_w
         # the workers lowered their CPU priority as told, so the web processes go first
         idle, low = (deployment.processes[w].pid for w in ("worker_1", "worker_2"))
         assert os.sched_getscheduler(idle) == os.SCHED_IDLE
-        assert os.getpriority(os.PRIO_PROCESS, low) == os.getpriority(os.PRIO_PROCESS, 0) + 10
+        # nice 10 more than the suite, which may itself run under nice (capped at 19)
+        suite = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, low) == min(suite + 10, 19)
 
         await deployment.hold.release()  # a standby scheduler becomes the leader and ticks
 

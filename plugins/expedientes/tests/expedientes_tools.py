@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 import xmlschema
 
+from core.data import XSD as XSD_ROOT
 from core.identity.services import ensure_user, grant_role
 from core.signing import flows
 from plugins.expedientes import catalogo, demo
@@ -27,7 +28,7 @@ async def add_licencia(tenant, **changes):
                                                          ProcedimientoIn), actor="test")
 
 
-XSD = Path(__file__).resolve().parents[4] / "shared" / "data" / "xsd" / "eni"
+XSD = XSD_ROOT / "eni"
 
 
 @functools.cache

@@ -6,7 +6,6 @@ import base64
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import msgspec
 import pytest
@@ -14,6 +13,7 @@ import xmlschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.data import XSD as XSD_ROOT
 from core.documents.xmlsafe import UnsafeXmlError, strip_controls
 from plugins.registro.sicres import (
     MAX_ANEXO_BYTES,
@@ -55,7 +55,7 @@ from plugins.registro.sicres import (
     verify_anexo_hash,
 )
 
-XSD = Path(__file__).resolve().parents[4] / "shared" / "data" / "xsd" / "sicres3"
+XSD = XSD_ROOT / "sicres3"
 OFICINA_ORIGEN = "O00012345"  # demo office codes, not official DIR3 entries
 OFICINA_DESTINO = "O00067890"
 ID_INTERCAMBIO = make_identificador_intercambio(OFICINA_ORIGEN, 2025, 1234)

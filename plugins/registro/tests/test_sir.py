@@ -3,12 +3,11 @@ each exchange follow the SIR state machine; limits are checked before anything i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import msgspec
 import pytest
 import xmlschema
 
+from core.data import XSD as XSD_ROOT
 from core.testing import csrf_headers
 from plugins.registro import services, sicres, sir, sirmap
 from plugins.registro.schemas import AnexoIn, InteresadoIn, Persona, SirEnvio
@@ -16,7 +15,7 @@ from plugins.registro.tables import Counter, Exchange
 from plugins.registro.tests.conftest import PDF, solicitud
 from plugins.registro.tests.test_sicres import full
 
-XSD = Path(__file__).resolve().parents[4] / "shared" / "data" / "xsd" / "sicres3"
+XSD = XSD_ROOT / "sicres3"
 XSIG = (b'<?xml version="1.0"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
         b"<ds:SignedInfo/></ds:Signature>")
 KEPT = ("extracto", "interesados", "expone", "solicita", "documentacion_fisica",
