@@ -12,6 +12,7 @@ import msgspec
 from core import jobs as jobs_module
 from core.db import Database, app_modules_for
 from core.documents.blobs import blob_store_from_url
+from core.identity.actor import ROLE_PERMISSIONS
 from core.jobs import Job, JobSystem, Schedule
 from core.plugins import Plugins, load_plugins
 from core.settings import Settings
@@ -29,6 +30,21 @@ class Permission(msgspec.Struct, frozen=True):
     label: str
 
 
+def role_patterns(plugins: Plugins) -> dict[str, tuple[str, ...]]:
+    """The built-in roles' patterns: the kernel's, then those plugins add for their own
+    permissions (``register_role_grants``); a plugin may grant only ``<plugin>.…`` names."""
+    patterns = {role: list(kernel_patterns) for role, kernel_patterns in ROLE_PERMISSIONS.items()}
+    for owner, (pattern, options) in plugins.collect("register_role_grants"):
+        role = options["role"]
+        if role not in patterns:
+            raise ValueError(f"Plugin {owner} grants to unknown role {role!r}; "
+                             f"roles: {', '.join(patterns)}")
+        if owner and not pattern.removeprefix("-").startswith(owner + "."):
+            raise ValueError(f"Role grant {pattern} of {owner} must start with {owner}.")
+        patterns[role].append(pattern)
+    return {role: tuple(items) for role, items in patterns.items()}
+
+
 class Kernel:
     """Everything booted once per process and shared by requests and jobs."""
 
@@ -41,6 +57,7 @@ class Kernel:
             if owner and not perm.name.startswith(owner + "."):
                 raise ValueError(f"Permission {perm.name} of {owner} must start with {owner}.")
             self.permissions[perm.name] = perm
+        self.role_patterns = role_patterns(plugins)
         self.event_types: dict[str, type[msgspec.Struct]] = {}
         from core.events import deliver, event_name
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import msgspec
 
-#: Built-in roles → permission patterns, in order; ``-pattern`` withdraws what matched.
+#: Built-in roles → the kernel's permission patterns, in order; ``-pattern`` withdraws what
+#: matched. Plugins add the patterns of their own permissions through the
+#: ``register_role_grants`` hook (``Kernel.role_patterns`` holds the result).
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "diputacion_admin": ("*",),
     "diputacion_support": ("*.view", "core.support", "core.audit"),
     "entity_admin": ("*", "-core.console", "-core.support"),
     "secretario": ("*", "-core.console", "-core.support", "-core.roles", "-core.tokens"),
-    "registro": ("registro.*", "documents.upload", "*.view"),
-    "tramitador": ("expedientes.*", "tablon.*", "notificaciones.*", "documents.upload",
-                   "firma.request",
-                   "registro.receive", "*.view"),
+    "registro": ("documents.upload", "*.view"),
+    "tramitador": ("documents.upload", "firma.request", "*.view"),
     "firmante": ("firma.*", "*.view"),
     "read_only": ("*.view",),
 }

@@ -51,6 +51,11 @@ def expand(patterns: Iterable[str], names: Iterable[str]) -> set[str]:
     return granted
 
 
+def role_patterns(role: str) -> tuple[str, ...]:
+    """A built-in role's patterns, the kernel's and the installed plugins' grants."""
+    return _kernel.current().role_patterns[role]
+
+
 def registered() -> list[str]:
     """Every permission name declared by the kernel and the installed plugins."""
     return list(_kernel.current().permissions)
@@ -69,7 +74,7 @@ async def grants_for(tenant_id: int, roles: Iterable[str]) -> frozenset[str]:
     """The permissions the given roles hold in a tenant, adjustments applied."""
     roles = [r for r in roles if r in ROLE_PERMISSIONS]
     names = registered()
-    per_role = {role: expand(ROLE_PERMISSIONS[role], names) for role in roles}
+    per_role = {role: expand(role_patterns(role), names) for role in roles}
     for row in await _overrides(tenant_id, roles):
         if row["permission"] in FIXED or row["permission"] not in names:
             continue

@@ -41,6 +41,11 @@ def register_permissions(register: Any) -> None:
 
 
 @hookimpl
+def register_role_grants(register: Any) -> None:
+    register("expedientes.*", role="tramitador")
+
+
+@hookimpl
 def register_event_types(register: Any) -> None:
     register(ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada)
 

@@ -44,6 +44,12 @@ def register_permissions(register: Any) -> None:
 
 
 @hookimpl
+def register_role_grants(register: Any) -> None:
+    register("registro.*", role="registro")
+    register(permissions.RECEIVE.name, role="tramitador")
+
+
+@hookimpl
 def register_jobs(register: Any) -> None:
     register(tasks.make_justificante, tasks.announce_distribution, tasks.sir_deliver,
              tasks.sir_receive, tasks.sir_message)

@@ -29,6 +29,11 @@ def register_permissions(register: Any) -> None:
 
 
 @hookimpl
+def register_role_grants(register: Any) -> None:
+    register("tablon.*", role="tramitador")
+
+
+@hookimpl
 def register_event_types(register: Any) -> None:
     register(AnuncioPublicado, AnuncioRetirado)
 

@@ -28,6 +28,19 @@ async def test_built_in_roles(concejo_app, make_tenant, role, granted, refused):
     assert granted <= held and not refused & held
 
 
+@pytest.mark.parametrize(("role", "granted", "refused"), [
+    ("registro", {"registro.register", "registro.receive", "documents.upload"},
+     {"expedientes.tramitar", "tablon.publish"}),
+    ("tramitador", {"expedientes.tramitar", "notificaciones.notify", "tablon.publish",
+                    "registro.receive", "firma.request"}, {"registro.register"}),
+])
+async def test_plugins_grant_their_permissions_to_the_built_in_roles(concejo_app, make_tenant,
+                                                                    role, granted, refused):
+    tenant = await make_tenant()
+    held = await grants_for(tenant.id, [role])
+    assert granted <= held and not refused & held
+
+
 def test_patterns_grant_only_registered_names_and_minus_withdraws():
     names = ["a.view", "a.edit", "b.view", "core.console"]
     assert expand(["*.view"], names) == {"a.view", "b.view"}

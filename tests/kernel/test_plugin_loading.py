@@ -75,3 +75,30 @@ def test_settings_struct_must_forbid_unknown_fields(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(PluginError, match="forbid unknown fields"):
         load_plugins(extra=["lax_plugin"], include_defaults=False, include_entry_points=False)
+
+
+@pytest.mark.parametrize(("grant", "error"), [
+    ('register("other.*", role="tramitador")', "must start with granting."),
+    ('register("granting.*", role="alcalde")', "unknown role 'alcalde'"),
+])
+def test_a_plugin_grants_only_its_own_permissions_to_built_in_roles(tmp_path, monkeypatch,
+                                                                   grant, error):
+    from core.kernel import role_patterns
+
+    module = tmp_path / "granting_plugin.py"
+    module.write_text(textwrap.dedent(f'''
+        from core.plugins import PluginManifest, hookimpl
+        MANIFEST = PluginManifest(name="granting", label="Granting", version="1")
+        @hookimpl
+        def register_role_grants(register):
+            register("granting.view", role="read_only")
+            {grant}
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        plugins = load_plugins(extra=["granting_plugin"], include_defaults=False,
+                               include_entry_points=False)
+        with pytest.raises(ValueError, match=error):
+            role_patterns(plugins)
+    finally:
+        sys.modules.pop("granting_plugin", None)
