@@ -62,7 +62,6 @@ class DemoEntity(msgspec.Struct, kw_only=True):
     ine: str | None
     dir3: str
     nif: str
-    plugins: tuple[str, ...]
     demo: bool = False
     names: dict[str, str] = {}
     languages: tuple[str, ...] = ("es", "en")
@@ -78,27 +77,23 @@ def _contact(slug: str) -> EntityContact:
 
 ENTITIES = (
     DemoEntity(slug="diputacion-soria", kind=TenantKind.diputacion, name="Diputación de Soria",
-               ine=None, dir3=provincial_dir3("42"), nif=synthetic_nif("P4200000"),
-               plugins=("tablon", "expedientes")),
+               ine=None, dir3=provincial_dir3("42"), nif=synthetic_nif("P4200000")),
     DemoEntity(slug="soria", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Soria",
                ine="42173", dir3=municipality_dir3("42173"), nif=synthetic_nif("P4217300"),
-               plugins=("tablon", "cita_previa", "expedientes", "registro", "notificaciones"),
                languages=("es", "ca", "gl", "eu", "en")),
     DemoEntity(slug="olvega", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ólvega",
-               ine="42134", dir3=municipality_dir3("42134"), nif=synthetic_nif("P4213400"),
-               plugins=("tablon", "cita_previa", "expedientes", "registro")),
+               ine="42134", dir3=municipality_dir3("42134"), nif=synthetic_nif("P4213400")),
     DemoEntity(slug="agreda", kind=TenantKind.ayuntamiento, name="Ayuntamiento de Ágreda",
-               ine="42004", dir3=municipality_dir3("42004"), nif=synthetic_nif("P4200400"),
-               plugins=("expedientes", "registro", "notificaciones")),
+               ine="42004", dir3=municipality_dir3("42004"), nif=synthetic_nif("P4200400")),
     DemoEntity(slug="mancomunidad-moncayo-demo", kind=TenantKind.mancomunidad,
                name="Mancomunidad del Moncayo (demostración)", ine=None, dir3="L05DEMO01",
-               nif=synthetic_nif("P4290001"), plugins=("tablon",), demo=True),
+               nif=synthetic_nif("P4290001"), demo=True),
     DemoEntity(slug="emd-valdelagua-demo", kind=TenantKind.emd,
                name="EMD de Valdelagua (demostración)", ine=None, dir3="L03DEMO01",
-               nif=synthetic_nif("P4290002"), plugins=(), demo=True),
+               nif=synthetic_nif("P4290002"), demo=True),
     DemoEntity(slug="consorcio-residuos-demo", kind=TenantKind.consorcio,
                name="Consorcio Provincial de Residuos (demostración)", ine=None,
-               dir3="L06DEMO01", nif=synthetic_nif("P4290003"), plugins=("tablon",), demo=True),
+               dir3="L06DEMO01", nif=synthetic_nif("P4290003"), demo=True),
 )
 
 # (email, name, [(tenant slug, role), ...])
@@ -115,6 +110,12 @@ USERS = (
     ("admin@soria.demo", "Adrián Admin", [("soria", "entity_admin")]),
     ("lectura@soria.demo", "Lucía Lectura", [("soria", "read_only")]),
 )
+
+
+def _plugins_of(slug: str) -> list[str]:
+    """The installed plugins that name this demo entity in their manifest."""
+    manifests = _kernel.current().plugins.manifests
+    return [name for name, manifest in manifests.items() if slug in manifest.demo_entities]
 
 
 async def _ensure_tenant(entity: DemoEntity, parent: str | None) -> TenantContext:
@@ -139,7 +140,7 @@ async def load_demo() -> list[str]:
     for entity in ENTITIES:
         tenant = await _ensure_tenant(entity, None if entity is diputacion else diputacion.slug)
         await add_unit(tenant.id, entity.dir3, entity.name)
-        for plugin in entity.plugins:
+        for plugin in _plugins_of(entity.slug):
             if not tenant.is_enabled(plugin):
                 tenant = await set_plugin(tenant, plugin, True, actor=ACTOR)
     for year in CALENDAR_YEARS:

@@ -26,10 +26,8 @@ hookimpl = pluggy.HookimplMarker("concejo")
 
 ENTRY_POINT_GROUP = "concejo.plugins"
 
-#: Built-in plugins, as importable module paths of their ``plugin.py``.
-DEFAULT_PLUGINS: tuple[str, ...] = ("plugins.tablon.plugin", "plugins.registro.plugin",
-                                   "plugins.expedientes.plugin", "plugins.cita_previa.plugin",
-                                   "plugins.notificaciones.plugin")
+#: The distribution whose own ``concejo.plugins`` entry points are the built-in plugins.
+DISTRIBUTION = "concejo"
 
 #: Kernel modules that implement hooks for every tenant (never disabled).
 KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.documents.hooks",
@@ -45,6 +43,8 @@ class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):
     settings: type[msgspec.Struct] | None = None
     depends_on: tuple[str, ...] = ()
     description: str = ""
+    #: Slugs of the demo province's entities (``concejo demo``) that use the plugin.
+    demo_entities: tuple[str, ...] = ()
 
 
 class PluginError(Exception):
@@ -130,8 +130,20 @@ def _import_plugin(path: str) -> ModuleType:
     return module
 
 
-def _entry_point_modules() -> list[str]:
-    return [ep.value for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)]
+def _entry_point_modules(*, built_in: bool) -> list[str]:
+    """Plugin modules declared as entry points: this distribution's own (the built-in
+    plugins, see pyproject.toml) or those of other installed packages."""
+    modules = []
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        ours = ep.dist is not None and ep.dist.name == DISTRIBUTION
+        if ours == built_in and ep.value not in modules:
+            modules.append(ep.value)
+    return modules
+
+
+def installed_plugin_modules() -> list[str]:
+    """Every installed plugin module (built-in first), as ``load_plugins`` finds them."""
+    return _entry_point_modules(built_in=True) + _entry_point_modules(built_in=False)
 
 
 def load_plugins(
@@ -143,7 +155,9 @@ def load_plugins(
 ) -> Plugins:
     """Build the plugin manager: kernel hooks, built-in and installed plugins, then check.
 
-    ``disable`` (from ``CONCEJO_DISABLE_PLUGINS``) keeps plugins out entirely. ``extra``
+    Built-in plugins are the ``concejo.plugins`` entry points of this distribution (its
+    ``pyproject.toml``); installed ones, those of other packages. ``disable`` (from
+    ``CONCEJO_DISABLE_PLUGINS``) keeps plugins out entirely. ``extra``
     adds plugin modules (tests register throw-away plugins this way). A hook
     implementation with no matching spec makes boot fail naming the hook and plugin.
     """
@@ -156,9 +170,9 @@ def load_plugins(
     disabled = set(disable)
     paths: list[ModuleType | str] = []
     if include_defaults:
-        paths.extend(DEFAULT_PLUGINS)
+        paths.extend(_entry_point_modules(built_in=True))
     if include_entry_points:
-        paths.extend(_entry_point_modules())
+        paths.extend(_entry_point_modules(built_in=False))
     paths.extend(extra)
 
     manifests: dict[str, PluginManifest] = {}

@@ -28,7 +28,8 @@ from plugins.cita_previa.settings import Settings
 
 MANIFEST = PluginManifest(name="cita_previa", label="Cita previa", version="1.0",
                           settings=Settings,
-                          description="Citas presenciales, por teléfono y por videollamada.")
+                          description="Citas presenciales, por teléfono y por videollamada.",
+                          demo_entities=("soria", "olvega"))
 
 
 @hookimpl

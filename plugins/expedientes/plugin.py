@@ -25,7 +25,8 @@ STATE_LABELS = {"E01": N_("Abierto"), "E02": N_("Cerrado"),
 
 MANIFEST = PluginManifest(
     name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
-    description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.")
+    description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.",
+    demo_entities=("diputacion-soria", "soria", "olvega", "agreda"))
 
 
 @hookimpl

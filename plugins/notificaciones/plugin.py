@@ -35,7 +35,8 @@ from plugins.notificaciones.settings import Settings
 MANIFEST = PluginManifest(
     name="notificaciones", label="Notificaciones", version="1.0", settings=Settings,
     depends_on=("expedientes",),
-    description="Notificaciones electrónicas y en papel con su plazo legal y su evidencia.")
+    description="Notificaciones electrónicas y en papel con su plazo legal y su evidencia.",
+    demo_entities=("soria", "agreda"))
 
 #: Carpeta texts (msgids) shown per state.
 CARPETA_DETAIL = {"puesta_disposicion": N_("Puede acceder hasta el %(date)s"),

@@ -22,7 +22,8 @@ from plugins.registro.settings import Settings
 
 MANIFEST = PluginManifest(
     name="registro", label="Registro general", version="1.0", settings=Settings,
-    description="Registro electrónico general de entrada y salida, justificantes y SIR.")
+    description="Registro electrónico general de entrada y salida, justificantes y SIR.",
+    demo_entities=("soria", "olvega", "agreda"))
 
 
 @hookimpl

@@ -13,7 +13,10 @@ from plugins.tablon.settings import Settings
 
 MANIFEST = PluginManifest(name="tablon", label="Tablón de anuncios", version="1.0",
                           settings=Settings,
-                          description="Anuncios con fechas de publicación y retirada.")
+                          description="Anuncios con fechas de publicación y retirada.",
+                          demo_entities=("diputacion-soria", "soria", "olvega",
+                                         "mancomunidad-moncayo-demo",
+                                         "consorcio-residuos-demo"))
 
 
 @hookimpl
