@@ -2,7 +2,8 @@
 
 What the public sees must be translated into every language an entity can offer: the
 layout, the login and error pages, the kernel's sede pages and CSV verification, and each
-plugin's sede — its ``plugin.py`` (catálogo entries, carpeta sections), its modules named
+plugin's sede (built-in, in ``plugins_contrib/`` or installed from a package of its own) —
+its ``plugin.py`` (catálogo entries, carpeta sections), its modules named
 ``*sede*.py``, its ``templates/<plugin>/sede_*.html`` and every template those modules
 render or the templates include. Spanish, the msgid language, must be complete everywhere.
 """
@@ -15,6 +16,7 @@ import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
+from core.plugins import load_plugins
 from core.web import formats, i18n
 from core.web.i18n import SUPPORTED
 
@@ -35,7 +37,22 @@ CORE_SEDE = [
     ROOT / "core" / "documents" / "controllers.py", ROOT / "core" / "documents" / "verification.py",
     ROOT / "core" / "identity" / "providers" / "demo.py",
 ]
-PLUGINS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "plugin.py").exists())
+
+
+def _plugin_dirs() -> list[Path]:
+    """Every plugin: the built-in ones, those in plugins_contrib/ (declared or not yet) and
+    any installed from a package of its own."""
+    installed = {Path(m.__file__).resolve().parent for m in load_plugins().modules.values()}
+    here = {p for base in ("plugins", "plugins_contrib") if (ROOT / base).is_dir()
+            for p in (ROOT / base).iterdir() if (p / "plugin.py").exists()}
+    return sorted(installed | here)
+
+
+PLUGINS = _plugin_dirs()
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def _msgids(path: Path) -> set[str]:
@@ -102,30 +119,30 @@ def test_every_sede_msgid_is_translated(lang):
     for owner, files, locale_dirs in _sede_sources():
         done = _translated(locale_dirs, lang)
         for path in files:
-            missing += [f"{owner}: {path.relative_to(ROOT)}: {m!r}"
+            missing += [f"{owner}: {_shown(path)}: {m!r}"
                         for m in sorted(_msgids(path) - done)]
     assert not missing, f"untranslated in {lang}:\n" + "\n".join(missing)
 
 
 def test_the_sede_sources_cover_the_public_templates():
     # The walk finds the plugins' sede pages that are not named sede_*.html.
-    files = {str(p.relative_to(ROOT)) for _, paths, _ in _sede_sources() for p in paths}
+    files = {_shown(p) for _, paths, _ in _sede_sources() for p in paths}
     assert "plugins/cita_previa/templates/cita_previa/franjas.html" in files
     assert "core/web/templates/sede/_nav.html" in files
     assert "core/web/templates/documents/detail.html" not in files  # staff only
 
 
-@pytest.mark.parametrize("owner", ["core", *(p.name for p in PLUGINS)])
-def test_the_spanish_catalogs_are_complete(owner):
+@pytest.mark.parametrize("root", [ROOT / "core", *PLUGINS], ids=lambda path: path.name)
+def test_the_spanish_catalogs_are_complete(root):
     # Every msgid of the kernel's or a plugin's code and templates is in its Spanish catalog.
-    root = ROOT / "core" if owner == "core" else ROOT / "plugins" / owner
+    owner = "core" if root == ROOT / "core" else root.name
     locale = CORE_LOCALE if owner == "core" else root / "locale"
     merged = [locale] if owner == "core" else [locale, CORE_LOCALE]  # as the kernel merges
     found = {m for _, _, message, _, _ in extract_from_dir(
         str(root), method_map=METHODS, keywords=KEYWORDS)
         for m in (message if isinstance(message, tuple) else (message,)) if m}
     missing = sorted(found - _translated(merged, "es"))
-    assert not missing, f"{owner}: not in {locale.relative_to(ROOT)}/es:\n" + "\n".join(
+    assert not missing, f"{owner}: not in {_shown(locale)}/es:\n" + "\n".join(
         map(repr, missing))
 
 
