@@ -164,6 +164,42 @@ def cmd_db_migrate(args: argparse.Namespace, kernel: Kernel) -> int:
     return 0
 
 
+def cmd_db_makemigrations(args: argparse.Namespace, kernel: Kernel) -> int:
+    """A new migration of an installed plugin's Piccolo app (``--auto`` from its tables)."""
+    from piccolo.apps.migrations.commands.new import new
+
+    apps = kernel.db.registry.app_configs
+    if args.app not in apps:
+        print(f"error: no installed plugin or kernel app {args.app!r} has a Piccolo app "
+              f"({', '.join(sorted(apps))})", file=sys.stderr)
+        return 2
+    asyncio.run(_with_db(kernel, lambda: new(app_name=args.app, auto=True, desc=args.desc,
+                                              auto_input="y"), migrate=False))
+    return 0
+
+
+def cmd_plugins_new(args: argparse.Namespace, kernel: Kernel) -> int:
+    """Scaffold a plugin (see core.scaffold) and say what comes next."""
+    from core.scaffold import ScaffoldError, new_plugin
+
+    faces = tuple(f for f in args.faces.split(",") if f)
+    try:
+        written = new_plugin(args.name, label=args.label, root=args.root,
+                             contrib=args.contrib, package=args.package, faces=faces)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Plugin {args.name} created ({len(written)} files, {written[-1].parents[0]}).")
+    if args.package:
+        print(f"Next: pip install -e {args.package}  (its pyproject.toml declares the "
+              f"concejo.plugins entry point)")
+    else:
+        print(f"Declared in {(args.root or Path.cwd()) / 'pyproject.toml'} "
+              f"[project.entry-points.\"concejo.plugins\"]; next: pip install -e .")
+    print(f"Then: concejo db makemigrations {args.name} && concejo db migrate")
+    return 0
+
+
 def cmd_plugins_list(args: argparse.Namespace, kernel: Kernel) -> int:
     from core.tenancy.context import tenant_by_slug
     from core.tenancy.tables import Tenant
@@ -374,11 +410,28 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("migrate", help="apply every pending migration").set_defaults(
         func=cmd_db_migrate)
+    make = db.add_parser("makemigrations", help="write a new migration of a plugin's tables")
+    make.add_argument("app", help="the plugin (Piccolo app) name")
+    make.add_argument("--desc", default="", help="what the migration does")
+    make.set_defaults(func=cmd_db_makemigrations)
 
     plugins = sub.add_parser("plugins", help="installed plugins").add_subparsers(
         dest="plugins_command", required=True)
     plugins.add_parser("list", help="plugins and their per-tenant enablement").set_defaults(
         func=cmd_plugins_list)
+    new = plugins.add_parser("new", help="scaffold a plugin with every room of the guide")
+    new.add_argument("name", help="the plugin name: lower case, digits and _")
+    new.add_argument("--label", default="", help="its Spanish label")
+    place = new.add_mutually_exclusive_group()
+    place.add_argument("--contrib", action="store_true",
+                       help="under plugins_contrib/ (default: plugins/, built-in)")
+    place.add_argument("--package", type=Path, metavar="DIR",
+                       help="a package of its own in DIR, with its pyproject.toml")
+    new.add_argument("--root", type=Path, default=None,
+                     help="the Concejo checkout (default: the current directory)")
+    new.add_argument("--faces", default="staff,sede,api",
+                     help="comma-separated faces: staff, sede, api")
+    new.set_defaults(func=cmd_plugins_new)
 
     tenants = sub.add_parser("tenants", help="entities").add_subparsers(
         dest="tenants_command", required=True)
