@@ -170,7 +170,12 @@ def load_plugins(
     disabled = set(disable)
     paths: list[ModuleType | str] = []
     if include_defaults:
-        paths.extend(_entry_point_modules(built_in=True))
+        built_in = _entry_point_modules(built_in=True)
+        if not built_in:
+            raise PluginError(f"The {DISTRIBUTION!r} distribution declares no concejo.plugins "
+                              "entry points: it was installed before they existed; reinstall "
+                              "it (pip install -e .)")
+        paths.extend(built_in)
     if include_entry_points:
         paths.extend(_entry_point_modules(built_in=False))
     paths.extend(extra)
