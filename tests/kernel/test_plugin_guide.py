@@ -51,6 +51,8 @@ def test_every_shell_command_of_the_plugin_guide_runs(tmp_path):
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
            "CONCEJO_DATA_DIR": str(tmp_path / "data"), "CONCEJO_DATABASE_URL": "",
            "PYTHONDONTWRITEBYTECODE": "1"}
+    if env.get("CONCEJO_TEST_DATABASE_URL"):  # the plugin's tests: a database of their own
+        env["CONCEJO_TEST_DATABASE_URL"] += "_plugin"
     env.pop("PYTHONPATH", None)
     env.pop("VIRTUAL_ENV", None)
     work = tmp_path / "work"

@@ -28,6 +28,8 @@ def test_a_package_plugin_is_installed_migrated_enabled_and_passes_its_tests(tmp
     package, site = tmp_path / "concejo-caminos", tmp_path / "site"
     env = {**os.environ, "CONCEJO_DATA_DIR": str(tmp_path / "data"),
            "CONCEJO_DATABASE_URL": "", "PYTHONDONTWRITEBYTECODE": "1"}
+    if env.get("CONCEJO_TEST_DATABASE_URL"):  # the plugin's tests: a database of their own
+        env["CONCEJO_TEST_DATABASE_URL"] += "_plugin"
     concejo = (sys.executable, "-m", "core.cli")
     made = _run(*concejo, "plugins", "new", "caminos", "--label", "Caminos rurales",
                 "--package", str(package), cwd=tmp_path, env=env)
