@@ -38,7 +38,7 @@ from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
 from core.tenancy.rls import RequestScopeMiddleware
 from core.tenancy.services import RESERVED_SLUGS
-from core.web import formats, i18n
+from core.web import formats, i18n, labels
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
@@ -95,6 +95,7 @@ def template_environment(kernel: Kernel) -> Environment:
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(formats.FILTERS)
+    env.filters.update(labels.FILTERS)
     return env
 
 
