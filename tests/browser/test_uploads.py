@@ -58,6 +58,14 @@ def _file(folder: Path, name: str, content: bytes) -> str:
     return str(path)
 
 
+async def _submit(page, button: str, landing: str, shown: str, shot: str) -> None:
+    """Submit the form, land on the created thing's page and find it there."""
+    await page.get_by_role("button", name=button).click()
+    await page.wait_for_url(landing)
+    assert await page.get_by_text(shown).first.is_visible()
+    await check_accessibility(page, f"{shot}-done")
+
+
 async def test_a_document_is_added_to_an_expediente(secretaria):
     page, base, expediente, files = secretaria
     await page.goto(f"{base}/expedientes/{expediente.id}")
@@ -84,10 +92,7 @@ async def test_a_document_is_uploaded_to_the_documents_page(secretaria):
     await page.get_by_label("Tipo documental").select_option(label="Acta")
     await page.get_by_label("Fichero").set_input_files(
         _file(files, "acta.pdf", sample_pdf("Acta de la sesión")))
-    await page.get_by_role("button", name="Subir").click()
-    await page.wait_for_url("**/documentos/*")
-    assert await page.get_by_text("Acta de la sesión").first.is_visible()
-    await check_accessibility(page, "upload-documentos-done")
+    await _submit(page, "Subir", "**/documentos/*", "Acta de la sesión", "upload-documentos")
 
 
 async def test_a_signed_pdf_is_validated(secretaria):
@@ -115,10 +120,8 @@ async def test_a_remesa_is_started_from_a_csv(secretaria):
     await page.get_by_label("Plazo para interponerlos").fill("Un mes")
     await page.get_by_label("Fichero CSV").set_input_files(_file(
         files, "padron.csv", "12345678Z;Lucía Martín Gómez;lucia@example.org;;\n".encode()))
-    await page.get_by_role("button", name="Iniciar la remesa").click()
-    await page.wait_for_url("**/remesas/*")
-    assert await page.get_by_text("Tasa de basuras 2027").first.is_visible()
-    await check_accessibility(page, "upload-remesa-done")
+    await _submit(page, "Iniciar la remesa", "**/remesas/*", "Tasa de basuras 2027",
+                  "upload-remesa")
 
 
 async def test_a_package_that_is_not_eni_is_refused_on_the_page(secretaria):
