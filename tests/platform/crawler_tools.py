@@ -106,8 +106,8 @@ class Checker(msgspec.Struct):
         found = [f"PO header ({marker!r})" for marker in PO_HEADER if marker in html]
         lang = page.lang.split("-")[0]
         messages = self.translations.get(lang, {})
+        found += [f"text {m.group(0)!r}" for m in WRONG_TEXT.finditer(" ".join(page.texts))]
         for text in page.texts:
-            found += [f"text {m.group(0)!r}" for m in WRONG_TEXT.finditer(text)]
             found += [f"raw value {m.group(0)!r} in {text!r}" for m in SNAKE.finditer(text)]
             if lang != "en":
                 found += [f"raw value {w!r} in {text!r}" for w in WORD.findall(text)
