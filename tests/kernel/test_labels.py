@@ -31,3 +31,20 @@ async def test_an_error_page_is_in_the_page_language(client):
     missing = await client.get("/no-existe/ni-esto", headers={"accept": "text/html"})
     assert missing.status_code == 404
     assert "No se encuentra la página" in missing.text and "Not Found" not in missing.text
+
+
+async def test_a_document_page_names_its_tipo_and_organo(client, make_tenant, login):
+    from core.signing.samples import sample_pdf
+    from core.tenancy.services import add_unit
+    from core.testing import csrf_headers
+
+    tenant = await make_tenant()
+    await add_unit(tenant.id, tenant.dir3, "Secretaría general")
+    await login(client, tenant, "secretario")
+    created = await client.post(f"/{tenant.slug}/documentos/",
+                                headers=await csrf_headers(client),
+                                data={"title": "Acta", "tipo_documental": "TD10"},
+                                files={"fichero": ("acta.pdf", sample_pdf(), "application/pdf")})
+    detail = await client.get(created.headers["location"], headers={"accept": "text/html"})
+    assert f"Secretaría general ({tenant.dir3})" in detail.text
+    assert "<dd>Acta</dd>" in detail.text and "TD10" not in detail.text
