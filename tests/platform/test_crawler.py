@@ -20,7 +20,7 @@ from core.identity.actor import ADMIN_ROLES
 from core.identity.providers.demo import DemoCitizenProvider
 from core.identity.services import ensure_user
 from core.signing.devsetup import demo_signing
-from core.testing import csrf_headers, enrol_totp, totp_now
+from core.testing import enrol_totp, password_login
 from tests.platform.crawler_tools import Checker, crawl
 
 SEDE_LANGUAGES = ("es", "ca", "gl", "eu", "en")
@@ -68,14 +68,7 @@ async def test_every_page_a_demo_staff_user_reaches(demo_province, visitor, emai
     user_id = await ensure_user(email, "", DEMO_PASSWORD)
     admin = any(role in ADMIN_ROLES for _, role in roles)
     secret = await enrol_totp(user_id) if admin else None
-    headers = await csrf_headers(visitor)
-    logged = await visitor.post("/login", data={"email": email, "password": DEMO_PASSWORD},
-                                headers=headers)
-    assert logged.status_code in (302, 303), logged.text
-    if secret:
-        coded = await visitor.post("/login/code", data={"code": totp_now(secret)},
-                                   headers=headers)
-        assert coded.status_code in (302, 303), coded.text
+    await password_login(visitor, email, DEMO_PASSWORD, secret)
     starts = ["/", *{f"/{slug}/" for slug, _ in roles if not slug.startswith("diputacion")}]
     if any(role.startswith("diputacion") for _, role in roles):
         starts.append("/diputacion/")
