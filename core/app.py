@@ -24,6 +24,7 @@ from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
@@ -37,7 +38,7 @@ from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
 from core.tenancy.rls import RequestScopeMiddleware
 from core.tenancy.services import RESERVED_SLUGS
-from core.web import formats, i18n
+from core.web import formats, i18n, labels
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
@@ -53,6 +54,24 @@ FACES = {
     "api": "/api/v1/{tenant_slug:str}/%s",
     "console": "/diputacion/%s",
 }
+
+
+SWAGGER_STATIC = "/static/swagger"
+
+
+def _openapi() -> tuple[OpenAPIConfig, Router]:
+    """The OpenAPI document and Swagger UI (``/schema/swagger``) with its assets served
+    from our own origin (the ``swagger-ui-bundle-v2`` package), never from a CDN."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    swagger = SwaggerRenderPlugin(
+        js_url=f"{SWAGGER_STATIC}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER_STATIC}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER_STATIC}/swagger-ui-standalone-preset.js",
+        favicon=f'<link rel="icon" type="image/png" href="{SWAGGER_STATIC}/favicon-32x32.png">')
+    assets = create_static_files_router(path=SWAGGER_STATIC, directories=[swagger_ui_path],
+                                        name="static-swagger", include_in_schema=False)
+    return OpenAPIConfig(title="Concejo API", version="1", render_plugins=[swagger]), assets
 
 
 def _plugin_dirs(kernel: Kernel, sub: str) -> list[Path]:
@@ -76,6 +95,7 @@ def template_environment(kernel: Kernel) -> Environment:
                       extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters.update(formats.FILTERS)
+    env.filters.update(labels.FILTERS)
     return env
 
 
@@ -157,14 +177,15 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         name = folder.parent.name
         static.append(create_static_files_router(path=f"/static/{name}", directories=[folder],
                                                  name=f"static-{name}"))
+    openapi, swagger_assets = _openapi()
     app = Litestar(
         route_handlers=[*KERNEL_ROUTES, *OBSERVABILITY_ROUTES, *DOCUMENT_ROUTES,
                         *SIGNING_ROUTES, *plugin_routers(kernel),
-                        *static],
+                        *static, swagger_assets],
         guards=[request_guard],
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
-        openapi_config=OpenAPIConfig(title="Concejo API", version="1"),
+        openapi_config=openapi,
         exception_handlers={Exception: handle_exception},
         before_send=[remember_language],
         middleware=[RequestScopeMiddleware,

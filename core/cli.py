@@ -51,6 +51,7 @@ def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
     from core.logs import configure_logging
     from core.metrics import MULTIPROC_ENV
 
+    _follow_the_address(args, kernel)
     if args.demo:
         cmd_demo(args, kernel)
         os.environ[ENV_PREFIX + "DEMO_LOGIN"] = "true"  # the web processes read it
@@ -67,6 +68,18 @@ def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
                 workers=args.workers, log_config=None, access_log=False,
                 timeout_graceful_shutdown=args.graceful_timeout)
     return 0
+
+
+def _follow_the_address(args: argparse.Namespace, kernel: Kernel) -> None:
+    """Without a configured ``base_url``, the public address is where this command listens:
+    the demo's CSVs and QR codes, e-mail links and the web processes (which read the
+    environment) all name it."""
+    if kernel.settings.base_url:
+        return
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    url = f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
+    os.environ[ENV_PREFIX + "BASE_URL"] = url
+    kernel.settings = msgspec.structs.replace(kernel.settings, base_url=url)
 
 
 def _fresh_dir(path: Path) -> Path:
@@ -276,7 +289,7 @@ def cmd_demo(args: argparse.Namespace, kernel: Kernel) -> int:
 
     for line in asyncio.run(_with_db(kernel, body)):
         print(line)
-    base = kernel.settings.base_url
+    base = kernel.settings.effective_base_url
     print(f"Log in at {base}/login ; console at {base}/diputacion/ ; a sede: {base}/sede/soria/")
     return 0
 

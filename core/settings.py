@@ -17,6 +17,7 @@ import msgspec
 from core.identity.settings import IdentitySettings
 
 ENV_PREFIX = "CONCEJO_"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -26,7 +27,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     database_url: str = ""
     broker_url: str = ""
     blob_url: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    #: the public address of the web app, baked into CSVs' QR codes, e-mail links and OIDC
+    #: redirects; empty: where ``concejo serve`` listens (``--host``/``--port``), else
+    #: ``DEFAULT_BASE_URL``.
+    base_url: str = ""
     secret_key: str = ""
     disable_plugins: list[str] = msgspec.field(default_factory=list)
     default_language: str = "es"
@@ -68,6 +72,11 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_path / 'concejo.sqlite'}"
+
+    @property
+    def effective_base_url(self) -> str:
+        """``base_url`` without a trailing slash, or the default address."""
+        return (self.base_url or DEFAULT_BASE_URL).rstrip("/")
 
     @property
     def effective_blob_url(self) -> str:

@@ -208,18 +208,23 @@ def login(concejo_app: Litestar) -> Callable[..., Awaitable[int]]:
         user_id = await ensure_user(email, f"Usuario {role}", "correct horse battery")
         await grant_role(user_id, tenant.id, role)
         secret = await enrol_totp(user_id) if role in ADMIN_ROLES else None
-        headers = await csrf_headers(http)
-        response = await http.post("/login", data={"email": email,
-                                                   "password": "correct horse battery"},
-                                   headers=headers)
-        assert response.status_code in (302, 303), response.text
-        if secret:
-            response = await http.post("/login/code", data={"code": totp_now(secret)},
-                                       headers=headers)
-            assert response.status_code in (302, 303), response.text
+        await password_login(http, email, "correct horse battery", secret)
         return user_id
 
     return do_login
+
+
+async def password_login(http: httpx.AsyncClient, email: str, password: str,
+                         totp_secret: str | None = None) -> None:
+    """Log in through the login form (and the code form, given the TOTP secret)."""
+    headers = await csrf_headers(http)
+    response = await http.post("/login", data={"email": email, "password": password},
+                               headers=headers)
+    assert response.status_code in (302, 303), response.text
+    if totp_secret:
+        response = await http.post("/login/code", data={"code": totp_now(totp_secret)},
+                                   headers=headers)
+        assert response.status_code in (302, 303), response.text
 
 
 async def enrol_totp(user_id: int) -> str:

@@ -4,6 +4,7 @@ diputación's over every entity (``/diputacion/auditoria/``)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get
@@ -28,7 +29,7 @@ def _query(request: Request) -> AuditQuery:
 def _link(request: Request, q: AuditQuery, page_number: int) -> str:
     params = {k: v for k, v in msgspec.structs.asdict(q).items() if v not in ("", None)}
     params["page"] = page_number
-    return str(request.url.with_replacements(query=params))
+    return f"{request.url.path}?{urlencode(params)}"
 
 
 async def _page(request: Request, tenant_ids: list[int] | None, console: bool) -> Template:

@@ -78,7 +78,7 @@ class TooLarge(InvalidDocument):
 
 def verify_url(tenant: TenantContext, csv: str) -> str:
     """The sede address where anyone checks a document by its CSV (also in its QR)."""
-    return f"{_kernel.current().settings.base_url}/sede/{tenant.slug}/verificar?csv={csv}"
+    return f"{_kernel.current().settings.effective_base_url}/sede/{tenant.slug}/verificar?csv={csv}"
 
 
 def _metadata(tenant: TenantContext, when: datetime, *, organo: str | None,

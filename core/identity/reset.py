@@ -42,7 +42,7 @@ async def request_reset(email: str) -> None:
     token = secrets.token_urlsafe(32)
     await PasswordReset.insert(PasswordReset(user=user["id"], token_hash=digest(token),
                                              created_at=now, expires_at=now + LIFETIME))
-    link = f"{_kernel.current().settings.base_url.rstrip('/')}/login/reset?token={token}"
+    link = f"{_kernel.current().settings.effective_base_url}/login/reset?token={token}"
     await mail.send(email, "Concejo: restablecer la contraseña",
                     f"Hola, {user['name']}:\n\nPara elegir una contraseña nueva abra este "
                     f"enlace en la próxima hora (sirve una sola vez):\n\n{link}\n\nSi no lo "

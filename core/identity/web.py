@@ -55,7 +55,7 @@ def client_ip(request: Request) -> str:
 
 
 def _secure() -> bool:
-    return _kernel.current().settings.base_url.startswith("https://")
+    return _kernel.current().settings.effective_base_url.startswith("https://")
 
 
 def with_session(response: Response, token: str) -> Response:

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from core.errors import DomainError, NotFoundError
 from core.web.i18n import current_language
-from core.web.i18n import gettext as _
+from core.web.labels import status_title
 from core.web.pages import face_of, path_of
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     if _wants_html(request):
         if isinstance(exc, NotAuthorizedException):
             return Redirect(f"/login?next={path_of(request)}")  # its own slash
-        message = str(exc) if isinstance(exc, DomainError) else _(HTTPStatus(status).phrase)
+        message = str(exc) if isinstance(exc, DomainError) else status_title(status)
         return Template("core:error.html", status_code=status,
                         context={"status": status, "detail": message, "menu": [],
                                  "tenant": request.state.get("tenant"),

@@ -82,7 +82,11 @@ def install(catalogs: Catalogs) -> None:
 
 
 def gettext(message: str) -> str:
-    return _catalogs.get(current_language()).gettext(message) if _catalogs else message
+    """The message in the request's language; an empty one stays empty (gettext would
+    answer the catalog's PO header for it)."""
+    if not message or not _catalogs:
+        return message
+    return _catalogs.get(current_language()).gettext(message)
 
 
 def N_(message: str) -> str:

@@ -54,7 +54,7 @@ def register_permissions(register: Any) -> None:
 def register_identity_providers(register: Any, settings: Any) -> None:
     register(LocalProvider())
     for config in settings.identity.oidc:
-        register(OidcProvider(config, settings.base_url))
+        register(OidcProvider(config, settings.effective_base_url))
     if settings.identity.certificate.trusted_proxies:
         register(CertificateProvider(settings.identity.certificate))
     if settings.demo_login:

@@ -13,6 +13,7 @@ from core import kernel as _kernel
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext
+from core.tenancy.tables import Unit
 from core.web.i18n import SUPPORTED, current_language
 from core.web.language import language_links
 
@@ -107,6 +108,9 @@ async def layout_context(request: Request) -> dict[str, Any]:
                                                     actor=actor)):
         menu.extend(items or [])
     context["menu"] = menu
+    if context["face"] == "staff":  # the ``unit`` filter names a DIR3 code with them
+        context["units"] = {row["dir3"]: row["name"] for row in await Unit.select(
+            Unit.dir3, Unit.name).where(Unit.tenant == tenant.id)}
     for extra in await gather_hook(hooks.extra_template_vars(request=request, tenant=tenant)):
         context.update(extra or {})
     return context

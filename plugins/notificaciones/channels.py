@@ -110,7 +110,7 @@ async def open_channels(tenant: TenantContext, notificacion_ids: list[int]) -> N
 
 
 def sede_url(tenant: TenantContext, notificacion_id: int) -> str:
-    base = _kernel.current().settings.base_url
+    base = _kernel.current().settings.effective_base_url
     return f"{base}/sede/{tenant.slug}/notificaciones/{notificacion_id}"
 
 

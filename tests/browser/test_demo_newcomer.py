@@ -73,9 +73,9 @@ async def demo(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Demo]:
     data = tmp_path_factory.mktemp("demo")
     port = _free_port()
     env = {**os.environ, "CONCEJO_DATA_DIR": str(data),
-           "CONCEJO_DATABASE_URL": await _database_url(data),
-           "CONCEJO_BASE_URL": f"http://127.0.0.1:{port}"}
-    for name in ("CONCEJO_CONFIG", "CONCEJO_BROKER_URL", "CONCEJO_PROFILE", "CONCEJO_DEMO_LOGIN"):
+           "CONCEJO_DATABASE_URL": await _database_url(data)}
+    for name in ("CONCEJO_CONFIG", "CONCEJO_BROKER_URL", "CONCEJO_PROFILE", "CONCEJO_DEMO_LOGIN",
+                 "CONCEJO_BASE_URL"):  # the public address follows --host and --port
         env.pop(name, None)
     log = data / "serve.log"
     with log.open("wb") as out:
@@ -85,8 +85,10 @@ async def demo(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Demo]:
     url = f"http://127.0.0.1:{port}"
     try:
         output = await _wait_until_served(process, log, url)
-        match = re.search(r"^\s+soria\s+(\S+)\s+\S+/sede/soria/verificar\?csv=", output, re.M)
+        match = re.search(r"^\s+soria\s+(\S+)\s+(\S+)/sede/soria/verificar\?csv=", output,
+                          re.M)
         assert match, output
+        assert match.group(2) == url and f"Log in at {url}/login" in output, output
         yield Demo(url=url, csv=match.group(1), output=output)
     finally:
         if process.returncode is None:
@@ -175,3 +177,16 @@ async def test_the_demo_login_refuses_a_forged_return(demo):
         again = await http.get("/login/with/demo/callback",  # the state was used up
                                params={"state": state, "persona": "lucia"})
         assert again.status_code == 401 and "concejo_session" not in again.cookies
+
+
+async def test_the_api_explorer_loads_its_assets_from_our_own_origin(browser_context, demo):
+    page = await (await browser_context()).new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    response = await page.goto(f"{demo.url}/schema/swagger")
+    assert response.ok
+    await page.locator(".swagger-ui .info .title").get_by_text("Concejo API").wait_for()
+    assert await page.locator(".opblock").count() > 10  # the operations are listed
+    foreign = [url for url in requested if not url.startswith(demo.url)]
+    assert not foreign, foreign
+    assert any(url.endswith("/swagger-ui-bundle.js") for url in requested)

@@ -79,3 +79,29 @@ async def test_entity_admins_do_not_reach_the_diputacion_search(client, make_ten
     await login(client, tenant, "entity_admin")
     response = await client.get("/diputacion/auditoria/")
     assert response.status_code == 403
+
+
+async def test_more_than_a_page_of_entries_pages_on_both_audit_pages(client, make_tenant, login,
+                                                                     operator):
+    from core.audit.search import PAGE_SIZE
+
+    tenant = await make_tenant()
+    marker = uuid.uuid4().hex[:8]
+    for n in range(PAGE_SIZE + 5):
+        await record(tenant.id, "x.paged", actor=f"p-{marker}", target=f"x:{n:03d}")
+    html = {"accept": "text/html"}
+    await login(client, tenant, "entity_admin")
+    first = await client.get(f"/{tenant.slug}/admin/auditoria", params={"actor": marker},
+                             headers=html)
+    assert first.status_code == 200, first.text
+    assert "x:054" in first.text and "x:004" not in first.text
+    assert "Siguientes" in first.text and "Anteriores" not in first.text
+    assert f"auditoria?actor={marker}&amp;page=2" in first.text  # the filter kept
+    second = await client.get(f"/{tenant.slug}/admin/auditoria",
+                              params={"actor": marker, "page": 2}, headers=html)
+    assert second.status_code == 200 and "x:004" in second.text and "x:005" not in second.text
+    assert "Anteriores" in second.text and "Siguientes" not in second.text
+    await login(client, operator, "diputacion_support")
+    console = await client.get("/diputacion/auditoria/", params={"actor": marker},
+                               headers=html)
+    assert console.status_code == 200 and "x:054" in console.text

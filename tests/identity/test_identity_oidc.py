@@ -24,7 +24,7 @@ def clave(oidc_provider, concejo_kernel, monkeypatch):
                                   issuer=oidc_provider.issuer, client_id=CLIENT_ID,
                                   client_secret=CLIENT_SECRET)
     monkeypatch.setitem(concejo_kernel.identity_providers, "clave-test",
-                        OidcProvider(config, concejo_kernel.settings.base_url))
+                        OidcProvider(config, concejo_kernel.settings.effective_base_url))
     return oidc_provider
 
 
@@ -105,7 +105,7 @@ async def test_staff_log_in_through_keycloak_by_e_mail(client, make_tenant, oidc
                                   issuer=oidc_provider.issuer, client_id=CLIENT_ID,
                                   client_secret=CLIENT_SECRET)
     monkeypatch.setitem(concejo_kernel.identity_providers, "keycloak-test",
-                        OidcProvider(config, concejo_kernel.settings.base_url))
+                        OidcProvider(config, concejo_kernel.settings.effective_base_url))
     oidc_provider.tamper = ""
     oidc_provider.claims = {"sub": "kc-1", "email": "keycloak-user@test.invalid"}
     done = await run_flow(client, "/x/", provider="keycloak-test")

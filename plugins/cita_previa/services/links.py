@@ -42,5 +42,5 @@ def localizador_of(tenant: TenantContext, token: str) -> str:
 
 def manage_url(tenant: TenantContext, token: str) -> str:
     """The sede page of the booking, absolute (it goes into emails)."""
-    base = _kernel.current().settings.base_url.rstrip("/")
+    base = _kernel.current().settings.effective_base_url
     return f"{base}/sede/{tenant.slug}/cita_previa/reservas/{token}"

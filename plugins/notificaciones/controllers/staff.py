@@ -94,8 +94,11 @@ class StaffController(Controller):
 
     @get("/{notificacion_id:int}", name="notificaciones:detalle", opt=VIEW)
     async def detalle(self, request: Request, notificacion_id: FromPath[int]) -> Template:
-        return await page(request, "notificaciones/detalle.html",
-                          n=await services.get(tenant_of(request), notificacion_id), **LABELS)
+        tenant = tenant_of(request)
+        n = await services.get(tenant, notificacion_id)
+        expediente = await expedientes.get(tenant, n.expediente_id) if n.expediente_id else None
+        return await page(request, "notificaciones/detalle.html", n=n, expediente=expediente,
+                          **LABELS)
 
     @post("/{notificacion_id:int}/intentos", opt=DELIVER)
     async def intento(self, request: Request, notificacion_id: FromPath[int],
