@@ -4,6 +4,7 @@ from typing import Annotated
 
 import msgspec
 
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 
 Email = Annotated[str, msgspec.Meta(max_length=254)]
@@ -24,4 +25,4 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 def settings_of(tenant: TenantContext) -> Settings:
     """The tenant's settings of expedientes, with defaults."""
-    return msgspec.convert(tenant.settings_for("expedientes"), Settings)
+    return tenant_settings.settings_of(tenant, "expedientes", Settings)
