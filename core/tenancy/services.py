@@ -24,7 +24,7 @@ from core.plugins import PluginManifest
 from core.tenancy.codes import validate_community, validate_dir3, validate_ine, validate_nif
 from core.tenancy.context import EntityContact, TenantContext, tenant_by_id, tenant_by_slug
 from core.tenancy.rls import cross_tenant, tenant_scope
-from core.tenancy.settings import for_audit, to_store
+from core.tenancy.settings import effective, for_audit, to_store
 from core.tenancy.tables import Tenant, TenantHost, TenantKind, TenantPlugin, Unit
 from core.web.i18n import SUPPORTED
 
@@ -168,7 +168,8 @@ async def _set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, acto
                                   f"{', '.join(missing)} first", plugin=plugin,
                                   enabling=True, others=missing)
         try:
-            clean = to_store(manifest, stored if settings is None else settings, stored)
+            given = effective(manifest, stored) if settings is None else settings
+            clean = to_store(manifest, given, stored)
         except InvalidInput as exc:
             raise TenancyError(f"Invalid settings for {plugin!r}: {exc}") from exc
     else:

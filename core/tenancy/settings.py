@@ -151,11 +151,16 @@ def to_store(manifest: PluginManifest, given: dict[str, Any] | None,
     return {f.name: clean[f.name] for f in fields(struct) if clean[f.name] != f.default}
 
 
-def visible(manifest: PluginManifest, stored: dict[str, Any]) -> dict[str, Any]:
-    """Every setting's value (defaults filled in) except the secrets."""
+def effective(manifest: PluginManifest, stored: dict[str, Any]) -> dict[str, Any]:
+    """Every setting's value as the plugin reads it (see ``read``), as plain data."""
     if manifest.settings is None:
         return {}
-    values = msgspec.to_builtins(read(manifest, manifest.settings, stored))
+    return msgspec.to_builtins(read(manifest, manifest.settings, stored))
+
+
+def visible(manifest: PluginManifest, stored: dict[str, Any]) -> dict[str, Any]:
+    """Every setting's value (defaults filled in) except the secrets."""
+    values = effective(manifest, stored)
     return {f.name: values[f.name] for f in fields(manifest.settings) if f.kind != "secret"}
 
 
