@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from core.types import EMAIL_PATTERN, HOSTNAME_PATTERN, URL_PATTERN
+
 T = TypeVar("T")
 
 
@@ -37,6 +39,10 @@ _SAYINGS = tuple((re.compile(pattern), saying) for pattern, saying in (
     (r"^Object contains unknown field `(?P<field>\w+)`", "no se admite aquí"),
     (r"^Expected `str` of length >= (?P<n>\d+)", "debe tener al menos {} caracteres"),
     (r"^Expected `str` of length <= (?P<n>\d+)", "admite como máximo {} caracteres"),
+    *((rf"^Expected `str` matching regex {re.escape(repr(pattern))}$", saying) for pattern, saying
+      in ((EMAIL_PATTERN, "debe ser una dirección de correo electrónico"),
+          (URL_PATTERN, "debe ser una dirección web (https://…)"),
+          (HOSTNAME_PATTERN, "debe ser un nombre de servidor (meet.ejemplo.es)"))),
     (r"^Expected `str` matching regex", "no tiene el formato pedido"),
     (r"^Expected `array` of length >= (?P<n>\d+)", "debe tener al menos {} elementos"),
     (r"^Expected `array` of length <= (?P<n>\d+)", "admite como máximo {} elementos"),

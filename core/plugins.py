@@ -35,12 +35,20 @@ KERNEL_HOOK_MODULES: tuple[str, ...] = ("core.web.kernel_hooks", "core.documents
 
 
 class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):
-    """What a plugin declares about itself; ``name`` is its one identifier everywhere."""
+    """What a plugin declares about itself; ``name`` is its one identifier everywhere.
+
+    ``settings`` is the Struct of its per-tenant settings. When a setting is renamed or
+    removed in a new version, ``settings_renamed`` (old name → new name) and
+    ``settings_removed`` (old names) say so: what entities stored under the old names is
+    read under the new one, or dropped (see ``core.tenancy.settings``).
+    """
 
     name: str
     label: str
     version: str
     settings: type[msgspec.Struct] | None = None
+    settings_renamed: dict[str, str] = {}
+    settings_removed: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
     description: str = ""
     #: Slugs of the demo province's entities (``concejo demo``) that use the plugin.
@@ -192,8 +200,7 @@ def load_plugins(
         modules[manifest.name] = module
 
     for name, manifest in manifests.items():
-        if manifest.settings and not manifest.settings.__struct_config__.forbid_unknown_fields:
-            raise PluginError(f"Plugin {name!r}: its settings Struct must forbid unknown fields")
+        _check_settings(manifest)
         missing = [dep for dep in manifest.depends_on if dep not in manifests]
         if missing:
             raise PluginError(f"Plugin {name!r} depends on {missing} which are not installed")
@@ -204,11 +211,16 @@ def load_plugins(
     return Plugins(pm, manifests, modules)
 
 
-def validate_plugin_settings(manifest: PluginManifest, raw: dict[str, Any] | None) -> dict:
-    """Validate per-tenant settings against the plugin's Struct; returns them with defaults."""
-    if manifest.settings is None:
-        if raw:
-            raise msgspec.ValidationError(f"Plugin {manifest.name!r} takes no settings")
-        return {}
-    value = msgspec.convert(raw or {}, manifest.settings)
-    return msgspec.to_builtins(value)
+def _check_settings(manifest: PluginManifest) -> None:
+    """The settings Struct forbids unknown fields; renames lead to a field, from a name
+    that is no longer one, and removed names are not fields."""
+    fields = set(manifest.settings.__struct_fields__) if manifest.settings else set()
+    if manifest.settings and not manifest.settings.__struct_config__.forbid_unknown_fields:
+        raise PluginError(f"Plugin {manifest.name!r}: its settings Struct must forbid "
+                          "unknown fields")
+    wrong = sorted({old for old, new in manifest.settings_renamed.items()
+                    if old in fields or new not in fields}
+                   | (set(manifest.settings_removed) & fields))
+    if wrong:
+        raise PluginError(f"Plugin {manifest.name!r}: settings {wrong} are declared renamed "
+                          "or removed but the settings Struct does not agree")

@@ -1,8 +1,10 @@
 """Tenant administration: create entities, and enable or disable plugins per entity.
 
-Enabling checks ``depends_on`` and validates the settings against the plugin's Struct;
-disabling refuses when an enabled plugin depends on it. Both are audited and call the
-``on_plugin_enabled`` / ``on_plugin_disabled`` hooks; nothing is saved on a bad request.
+Enabling checks ``depends_on`` and validates the settings against the plugin's Struct
+(only what differs from its defaults is stored, see ``core.tenancy.settings``); disabling
+refuses when an enabled plugin depends on it. Both are audited (secrets hidden) and call
+the ``on_plugin_enabled`` / ``on_plugin_disabled`` hooks; nothing is saved on a bad
+request.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import msgspec
 from core import kernel as _kernel
 from core.audit.log import record
 from core.db import atomic
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.events import gather_hook
-from core.plugins import validate_plugin_settings
+from core.plugins import PluginManifest
 from core.tenancy.codes import validate_community, validate_dir3, validate_ine, validate_nif
 from core.tenancy.context import EntityContact, TenantContext, tenant_by_id, tenant_by_slug
 from core.tenancy.rls import cross_tenant, tenant_scope
+from core.tenancy.settings import effective, for_audit, to_store
 from core.tenancy.tables import Tenant, TenantHost, TenantKind, TenantPlugin, Unit
 from core.web.i18n import SUPPORTED
 
@@ -32,6 +35,27 @@ _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 class TenancyError(DomainError):
     """A tenancy request that cannot be done; the message is for the operator."""
+
+
+class DependencyError(TenancyError):
+    """A module cannot be enabled before the ones it depends on (``others`` are those), or
+    disabled while enabled ones depend on it (``others`` are these)."""
+
+    def __init__(self, message: str, *, plugin: str, enabling: bool, others: list[str]):
+        super().__init__(message)
+        self.plugin, self.enabling, self.others = plugin, enabling, others
+
+
+def missing_dependencies(tenant: TenantContext, manifest: PluginManifest) -> list[str]:
+    """What the tenant must enable before this plugin."""
+    return [d for d in manifest.depends_on if not tenant.is_enabled(d)]
+
+
+def dependents(tenant: TenantContext, plugin: str) -> list[str]:
+    """The tenant's enabled plugins that depend on this one."""
+    plugins = _kernel.current().plugins
+    return sorted(n for n in tenant.enabled
+                  if n != plugin and plugin in plugins.manifest(n).depends_on)
 
 
 class NewTenant(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -136,23 +160,25 @@ async def _set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, acto
     if plugin not in plugins.manifests:
         raise TenancyError(f"Plugin {plugin!r} is not installed")
     manifest = plugins.manifest(plugin)
+    stored = tenant.settings_for(plugin)
     if enabled:
-        missing = [d for d in manifest.depends_on if not tenant.is_enabled(d)]
+        missing = missing_dependencies(tenant, manifest)
         if missing:
-            raise TenancyError(f"Cannot enable {plugin!r} for {tenant.slug}: enable "
-                               f"{', '.join(missing)} first")
+            raise DependencyError(f"Cannot enable {plugin!r} for {tenant.slug}: enable "
+                                  f"{', '.join(missing)} first", plugin=plugin,
+                                  enabling=True, others=missing)
         try:
-            clean = validate_plugin_settings(
-                manifest, settings if settings is not None else tenant.settings_for(plugin))
-        except msgspec.ValidationError as exc:
+            given = effective(manifest, stored) if settings is None else settings
+            clean = to_store(manifest, given, stored)
+        except InvalidInput as exc:
             raise TenancyError(f"Invalid settings for {plugin!r}: {exc}") from exc
     else:
-        users = [n for n in tenant.enabled
-                 if n != plugin and plugin in plugins.manifest(n).depends_on]
+        users = dependents(tenant, plugin)
         if users:
-            raise TenancyError(f"Cannot disable {plugin!r} for {tenant.slug}: "
-                               f"{', '.join(sorted(users))} depend on it")
-        clean = tenant.settings_for(plugin)
+            raise DependencyError(f"Cannot disable {plugin!r} for {tenant.slug}: "
+                                  f"{', '.join(users)} depend on it", plugin=plugin,
+                                  enabling=False, others=users)
+        clean = stored
     before = tenant
     async with atomic():
         existing = await TenantPlugin.objects().where(
@@ -167,8 +193,10 @@ async def _set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, acto
                                        TenantPlugin.settings: clean,
                                        TenantPlugin.updated_at: now}).where(
                 TenantPlugin.id == existing.id)
-        await record(tenant.id, "plugin.enabled" if enabled else "plugin.disabled",
-                     actor=actor, target=plugin, detail={"settings": clean})
+        action = ("plugin.disabled" if not enabled else "plugin.settings_changed"
+                  if tenant.is_enabled(plugin) else "plugin.enabled")
+        await record(tenant.id, action, actor=actor, target=plugin,
+                     detail={"settings": for_audit(manifest, clean)})
     after = await tenant_by_id(tenant.id)
     assert after is not None
     if enabled:

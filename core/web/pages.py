@@ -14,7 +14,7 @@ from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
-from core.web.i18n import SUPPORTED, current_language
+from core.web.i18n import N_, SUPPORTED, current_language, gettext
 from core.web.language import language_links
 
 
@@ -88,6 +88,18 @@ def face_of(request: Request) -> str:
     return {"sede": "sede", "diputacion": "console"}.get(first, "staff")
 
 
+#: The console's navigation: (permission, label msgid, url).
+CONSOLE_MENU = (("core.console", N_("Entidades y módulos"), "/diputacion/"),
+                ("core.support", N_("Soporte a entidades"), "/diputacion/soporte/"),
+                ("core.audit", N_("Auditoría"), "/diputacion/auditoria/"))
+
+
+def console_menu(actor: Actor) -> list[MenuItem]:
+    """The console's entries this actor may open."""
+    return [MenuItem(gettext(label), url) for permission, label, url in CONSOLE_MENU
+            if actor.can(permission)]
+
+
 async def layout_context(request: Request) -> dict[str, Any]:
     """Variables every page gets: tenant, actor, language, navigation, plugin extras."""
     kernel = _kernel.current()
@@ -101,6 +113,7 @@ async def layout_context(request: Request) -> dict[str, Any]:
         "languages": language_links(path_of(request), dict(request.query_params),
                                     tenant.languages if tenant else list(SUPPORTED), lang)}
     if tenant is None:
+        context["menu"] = console_menu(actor) if context["face"] == "console" else []
         return context
     hooks = kernel.plugins.hooks_for(tenant.enabled)
     menu: list[MenuItem] = []

@@ -3,12 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import msgspec
-from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, JSONBody
+from litestar import Request, Response, get
 from litestar.response import Template
 
 from core import kernel as _kernel
@@ -16,8 +11,7 @@ from core.audit.web import AUDIT_ROUTES
 from core.calendar_app.api import CALENDAR_ROUTES
 from core.identity.admin import ADMIN_ROUTES
 from core.identity.web import IDENTITY_ROUTES
-from core.tenancy.context import TenantContext, tenant_by_slug
-from core.tenancy.services import set_plugin
+from core.tenancy.console import CONSOLE_ROUTES
 from core.tenancy.tables import Tenant
 from core.web.guards import require
 from core.web.pages import actor_of, page, tenant_of
@@ -59,62 +53,6 @@ async def dashboard(request: Request) -> Template:
     return await page(request, "core:dashboard.html", widgets=widgets)
 
 
-class PluginState(msgspec.Struct, kw_only=True):
-    """A plugin's state for one tenant, as the console shows and changes it."""
-
-    plugin: str
-    enabled: bool
-    settings: dict[str, Any] = {}
-
-
-class PluginChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    enabled: bool
-    settings: dict[str, Any] | None = None
-
-
-async def _console_tenant(request: Request, slug: FromPath[str]) -> TenantContext:
-    tenant = await tenant_by_slug(slug)
-    if tenant is None:
-        raise NotFoundException(f"No entity {slug!r}")
-    await require(actor_of(request), "core.console", None)
-    return tenant
-
-
-@get("/api/v1/diputacion/tenants/{slug:str}/plugins", tags=["console"])
-async def list_tenant_plugins(request: Request, slug: FromPath[str]) -> list[PluginState]:
-    """Installed plugins and whether each is enabled for the entity."""
-    tenant = await _console_tenant(request, slug)
-    return [PluginState(plugin=name, enabled=tenant.is_enabled(name),
-                        settings=tenant.settings_for(name))
-            for name in _kernel.current().plugins.names]
-
-
-@post("/api/v1/diputacion/tenants/{slug:str}/plugins/{plugin:str}", tags=["console"],
-      status_code=200)
-async def change_tenant_plugin(request: Request, slug: FromPath[str], plugin: FromPath[str],
-                               data: JSONBody[PluginChange]) -> PluginState:
-    """Enable or disable a plugin for an entity, with its settings (validated)."""
-    tenant = await _console_tenant(request, slug)
-    if plugin not in _kernel.current().plugins.manifests:
-        raise NotFoundException(f"No plugin {plugin!r}")
-    actor = actor_of(request)
-    after = await set_plugin(tenant, plugin, data.enabled, actor=actor.email,
-                             settings=data.settings)
-    return PluginState(plugin=plugin, enabled=after.is_enabled(plugin),
-                       settings=after.settings_for(plugin))
-
-
-@get("/diputacion/", include_in_schema=False, opt={"face": "console"})
-async def console(request: Request) -> Template:
-    await require(actor_of(request), "core.console", None)
-    kernel = _kernel.current()
-    tenants = []
-    for row in await Tenant.select(Tenant.slug).order_by(Tenant.name):
-        tenants.append(await tenant_by_slug(row["slug"]))
-    return await page(request, "core:console.html", tenants=tenants,
-                      manifests=kernel.plugins.manifests)
-
-
 KERNEL_ROUTES = [health, *IDENTITY_ROUTES, home, dashboard, *SEDE_ROUTES,
-                 list_tenant_plugins, change_tenant_plugin, console, *CALENDAR_ROUTES,
+                 *CONSOLE_ROUTES, *CALENDAR_ROUTES,
                  *ADMIN_ROUTES, *AUDIT_ROUTES]

@@ -4,9 +4,10 @@ from typing import Annotated
 
 import msgspec
 
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
-
-Email = Annotated[str, msgspec.Meta(max_length=254)]
+from core.types import Email
+from core.web.i18n import N_
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -17,11 +18,16 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     other signers when it is sent).
     """
 
-    alcalde: Email = ""
-    secretario: Email = ""
-    max_import_mb: Annotated[int, msgspec.Meta(ge=1, le=2048)] = 200
+    alcalde: Annotated[Email, msgspec.Meta(
+        title=N_("Correo de la alcaldía"),
+        description=N_("Usuario que firma primero las resoluciones."))] = ""
+    secretario: Annotated[Email, msgspec.Meta(
+        title=N_("Correo de la secretaría"),
+        description=N_("Usuario que transcribe las resoluciones al libro."))] = ""
+    max_import_mb: Annotated[int, msgspec.Meta(
+        ge=1, le=2048, title=N_("Tamaño máximo de un paquete ENI importado (MB)"))] = 200
 
 
 def settings_of(tenant: TenantContext) -> Settings:
     """The tenant's settings of expedientes, with defaults."""
-    return msgspec.convert(tenant.settings_for("expedientes"), Settings)
+    return tenant_settings.settings_of(tenant, "expedientes", Settings)

@@ -18,6 +18,7 @@ from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.services import get_document
 from core.events import emit
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 from plugins.expedientes import resoluciones
 from plugins.expedientes import services as expedientes
@@ -40,7 +41,7 @@ COLUMNS = tuple(c for c in Notificacion.all_columns()
 
 
 def settings_of(tenant: TenantContext) -> Settings:
-    return msgspec.convert(tenant.settings_for("notificaciones"), Settings)
+    return tenant_settings.settings_of(tenant, "notificaciones", Settings)
 
 
 def scoped(tenant: TenantContext) -> Any:

@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 
+from core.web.i18n import N_
+
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """What each entity tunes.
@@ -15,6 +17,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     run one job creates in one transaction.
     """
 
-    sms_provider: str = ""
-    hub: str = ""
-    remesa_chunk: Annotated[int, msgspec.Meta(ge=10, le=5000)] = 500
+    sms_provider: Annotated[str, msgspec.Meta(
+        title=N_("Proveedor de SMS"),
+        description=N_("Nombre del servicio de SMS para los avisos; vacío: solo por correo."))
+    ] = ""
+    hub: Annotated[str, msgspec.Meta(
+        title=N_("Plataforma de notificaciones externa"),
+        description=N_("Nombre de la plataforma (DEHú, Notific@…) donde también se ponen a "
+                       "disposición; vacío: ninguna."))] = ""
+    remesa_chunk: Annotated[int, msgspec.Meta(
+        ge=10, le=5000, title=N_("Notificaciones por lote de una remesa"),
+        description=N_("Cuántas notificaciones de un envío masivo crea cada tarea."))] = 500

@@ -19,6 +19,7 @@ from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
 from core.errors import DomainError, NotFoundError
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
@@ -60,7 +61,7 @@ class SirOrigin(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def settings_of(tenant: TenantContext) -> Settings:
-    return msgspec.convert(tenant.settings_for("registro"), Settings)
+    return tenant_settings.settings_of(tenant, "registro", Settings)
 
 
 def numero(year: int, direction: str, number: int) -> str:

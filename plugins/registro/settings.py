@@ -4,6 +4,8 @@ from typing import Annotated
 
 import msgspec
 
+from core.web.i18n import N_
+
 MB = 1024 * 1024
 
 
@@ -16,7 +18,15 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     - ``max_anexo_bytes`` / ``max_anexos``: what one asiento may carry.
     """
 
-    oficina: Annotated[str, msgspec.Meta(pattern=r"^([A-Z][A-Z0-9]{8})?$")] = ""
-    sir_transport: str = "concejo"
-    max_anexo_bytes: Annotated[int, msgspec.Meta(ge=1, le=100 * MB)] = 10 * MB
-    max_anexos: Annotated[int, msgspec.Meta(ge=0, le=100)] = 20
+    oficina: Annotated[str, msgspec.Meta(
+        pattern=r"^([A-Z][A-Z0-9]{8})?$", title=N_("Oficina de registro (DIR3)"),
+        description=N_("Código DIR3 de la oficina que registra las entradas presenciales; "
+                       "vacío: la primera oficina de la entidad."))] = ""
+    sir_transport: Annotated[str, msgspec.Meta(
+        title=N_("Transporte SIR"),
+        description=N_("Nombre del medio por el que se intercambian asientos con otras "
+                       "administraciones."))] = "concejo"
+    max_anexo_bytes: Annotated[int, msgspec.Meta(
+        ge=1, le=100 * MB, title=N_("Tamaño máximo de un anexo (bytes)"))] = 10 * MB
+    max_anexos: Annotated[int, msgspec.Meta(
+        ge=0, le=100, title=N_("Número máximo de anexos por asiento"))] = 20

@@ -11,6 +11,7 @@ from core.audit.log import record
 from core.db import atomic, engine
 from core.errors import DomainError, NotFoundError
 from core.events import emit
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, AnuncioPublicado, AnuncioRetirado
 from plugins.tablon.settings import Settings
@@ -28,7 +29,7 @@ class InvalidAnuncio(DomainError):
 
 
 def settings_of(tenant: TenantContext) -> Settings:
-    return msgspec.convert(tenant.settings_for("tablon"), Settings)
+    return tenant_settings.settings_of(tenant, "tablon", Settings)
 
 
 def _out(row: dict[str, Any]) -> AnuncioOut:

@@ -133,7 +133,7 @@ async def test_console_lists_module_sets_for_diputacion_admins_only(client, make
             ).status_code == 401
     await login(client, operator or diputacion, "diputacion_admin")
     states = (await client.get(f"/api/v1/diputacion/tenants/{entity.slug}/plugins")).json()
-    assert {"plugin": "alpha", "enabled": True, "settings": {}} in states
+    assert {"plugin": "alpha", "enabled": True, "settings": {}, "secrets": {}} in states
     response = await client.post(
         f"/api/v1/diputacion/tenants/{entity.slug}/plugins/beta",
         json={"enabled": True, "settings": {"limit": 0}}, headers=await csrf_headers(client))

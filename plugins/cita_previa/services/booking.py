@@ -36,7 +36,7 @@ from plugins.cita_previa.schemas import (
     ReservaIn,
     ReservaOut,
 )
-from plugins.cita_previa.services import abuse, catalog, links, notices, queries
+from plugins.cita_previa.services import abuse, catalog, links, notices, queries, video
 from plugins.cita_previa.services.common import (
     InvalidCita,
     RateLimited,
@@ -102,6 +102,8 @@ async def _resolve(tenant: TenantContext, line: LineaIn, contact: ReservaIn, con
         raise InvalidCita("Indique un teléfono para la cita telefónica")
     if line.channel == "videollamada" and not contact.email:
         raise InvalidCita("Indique un correo electrónico para recibir el enlace de la videollamada")
+    if line.channel == "videollamada":
+        video.check_configured(tenant)
     starts_at = as_utc(line.starts_at)
     ends_at = await slot_end(tenant, agenda, starts_at, window)
     return _Line(servicio=servicio.id, agenda=agenda, channel=line.channel,

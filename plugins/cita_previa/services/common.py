@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import msgspec
-
 from core.errors import DomainError, NotFoundError
+from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.settings import Settings
 
@@ -33,7 +32,7 @@ class RateLimited(InvalidCita):
 
 
 def settings_of(tenant: TenantContext) -> Settings:
-    return msgspec.convert(tenant.settings_for(PLUGIN), Settings)
+    return tenant_settings.settings_of(tenant, PLUGIN, Settings)
 
 
 def utcnow() -> datetime:

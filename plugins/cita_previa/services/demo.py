@@ -21,6 +21,7 @@ from plugins.cita_previa.services import catalog
 from plugins.cita_previa.services.common import PLUGIN
 
 ACTOR = "demo"
+DEMO_JITSI = "meet.diputacion-soria.demo"  # not a real server: the demo shows the links
 WEEKDAYS_MORNING = {day: ["09:00-14:00"] for day in ("lunes", "martes", "miercoles", "jueves",
                                                       "viernes")}
 
@@ -28,9 +29,10 @@ WEEKDAYS_MORNING = {day: ["09:00-14:00"] for day in ("lunes", "martes", "miercol
 async def seed(tenant: TenantContext) -> None:
     if not tenant.is_enabled(PLUGIN) or await catalog.list_servicios(tenant):
         return
-    if not tenant.settings_for(PLUGIN).get("jitsi_secret"):
+    if not tenant.settings_for(PLUGIN).get("jitsi_secret"):  # a made-up server of the demo
         tenant = await set_plugin(tenant, PLUGIN, True, actor=ACTOR, settings={
-            **tenant.settings_for(PLUGIN), "jitsi_secret": secrets.token_hex(16)})
+            **tenant.settings_for(PLUGIN), "jitsi_domain": DEMO_JITSI,
+            "jitsi_secret": secrets.token_hex(16)})
     oficina = await catalog.create_oficina(tenant, OficinaIn(
         name="Oficina de atención a la ciudadanía",
         address=f"Casa consistorial, {tenant.name} (dirección de demostración)"), actor=ACTOR)

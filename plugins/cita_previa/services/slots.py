@@ -18,6 +18,7 @@ from core.calendar import OutsideCalendarError, WorkingCalendar
 from core.calendar_app.services import calendar_of
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.schemas import WEEKDAYS, FranjaOut, Pregunta, ServicioOut
+from plugins.cita_previa.services import video
 from plugins.cita_previa.services.common import (
     ZONE,
     InvalidCita,
@@ -173,6 +174,8 @@ async def availability(tenant: TenantContext, servicio: ServicioOut, channel: st
                        ) -> dict[date, list[FranjaOut]]:
     """Free slots by local date over ``days`` days from ``first_day`` (or the first
     bookable day); dates without free slots are left out."""
+    if channel == "videollamada":
+        video.check_configured(tenant)
     window = Window(tenant, now)
     agendas = await candidate_agendas(tenant, servicio, channel, answers)
     start = first_day or window.first_day

@@ -27,6 +27,8 @@ from plugins.cita_previa.schemas import EnlaceVideo
 from plugins.cita_previa.services.common import InvalidCita, as_utc, local, settings_of, utcnow
 from plugins.cita_previa.settings import Settings
 
+NOT_CONFIGURED = "La videollamada no está configurada en esta entidad"
+
 
 class Participant(msgspec.Struct, frozen=True, kw_only=True):
     """Who joins: an id (staff email, localizador), a name, and whether they moderate."""
@@ -59,21 +61,42 @@ class JitsiProvider:
                                  "moderator": participant.moderator}},
         }
 
+    def configured(self, settings: Settings) -> bool:
+        """The entity named its Jitsi server and gave its secret (there is no default)."""
+        return bool(settings.jitsi_domain and settings.jitsi_secret)
+
     def join_url(self, tenant: TenantContext, settings: Settings, room: str,
                  participant: Participant, not_before: datetime, expires: datetime) -> str:
-        if not settings.jitsi_secret:
-            raise InvalidCita("La videollamada no está configurada en esta entidad")
+        if not self.configured(settings):
+            raise InvalidCita(NOT_CONFIGURED)
         token = jwt.encode(self.claims(settings, room, participant, not_before, expires),
                            settings.jitsi_secret, algorithm="HS256")
         return f"https://{settings.jitsi_domain}/{quote(room)}?jwt={token}"
 
 
+def check_configured(tenant: TenantContext) -> None:
+    """``InvalidCita`` when the tenant's video provider says it is not configured (one
+    without a ``configured(settings)`` method needs nothing; one not available now is
+    refused when a link is asked for)."""
+    settings = settings_of(tenant)
+    provider = _available(tenant, settings.video_provider)
+    if hasattr(provider, "configured") and not provider.configured(settings):
+        raise InvalidCita(NOT_CONFIGURED)
+
+
 def provider_for(tenant: TenantContext, name: str) -> VideoProvider:
     """The tenant's provider: registered by this plugin or by one enabled for the tenant."""
+    provider = _available(tenant, name)
+    if provider is None:
+        raise InvalidCita(f"El sistema de videollamada {name!r} no está disponible")
+    return provider
+
+
+def _available(tenant: TenantContext, name: str) -> VideoProvider | None:
     for owner, provider in _kernel.current().plugins.collect("register_video_providers"):
         if provider.name == name and (owner is None or tenant.is_enabled(owner)):
             return provider
-    raise InvalidCita(f"El sistema de videollamada {name!r} no está disponible")
+    return None
 
 
 def room_window(tenant: TenantContext, starts_at: datetime, ends_at: datetime

@@ -115,3 +115,12 @@ async def test_another_video_system_plugs_in_through_the_hook(concejo_kernel, ci
         pm.unregister(name="salas-test")
     closes = int((slot.ends_at + timedelta(minutes=30)).timestamp())
     assert url == f"https://salas.example/{cita['room']}?rol=anfitrion&hasta={closes}"
+
+
+async def test_without_a_jitsi_server_videollamada_says_it_is_not_configured(cita_tenant):
+    # No default server: a tenant that set only the secret has no video calls, and the
+    # service's slots by videollamada say so instead of giving links to a public server.
+    setup = await cita_tenant({"jitsi_domain": ""})
+    assert not video.JitsiProvider().configured(video.settings_of(setup.tenant))
+    with pytest.raises(InvalidCita, match="no está configurada"):
+        await availability(setup.tenant, setup.servicio, "videollamada", {}, days=2)
