@@ -15,6 +15,7 @@ from core import kernel as _kernel
 from core.audit.web import AUDIT_ROUTES
 from core.calendar_app.api import CALENDAR_ROUTES
 from core.identity.admin import ADMIN_ROUTES
+from core.identity.entity_admin import ENTITY_ADMIN_ROUTES
 from core.identity.web import IDENTITY_ROUTES
 from core.tenancy.context import TenantContext, tenant_by_slug
 from core.tenancy.services import set_plugin
@@ -117,4 +118,4 @@ async def console(request: Request) -> Template:
 
 KERNEL_ROUTES = [health, *IDENTITY_ROUTES, home, dashboard, *SEDE_ROUTES,
                  list_tenant_plugins, change_tenant_plugin, console, *CALENDAR_ROUTES,
-                 *ADMIN_ROUTES, *AUDIT_ROUTES]
+                 *ADMIN_ROUTES, *ENTITY_ADMIN_ROUTES, *AUDIT_ROUTES]

@@ -21,7 +21,7 @@ from core.signing.flows import (
 )
 from core.signing.samples import sample_pdf
 from core.signing.schemas import FlowIn
-from core.testing import csrf_headers
+from core.testing import csrf_headers, enrol_totp, totp_now
 from tests.fakes import alpha
 
 HTML = {"accept": "text/html"}
@@ -89,8 +89,14 @@ async def test_ordered_flow_in_the_pages_and_api_and_every_signature_validates(
     unconfirmed = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
                                        headers=headers, data={})
     assert unconfirmed.status_code == 422 and "confirmar" in unconfirmed.text
+    secret = await enrol_totp(alcaldesa_id)  # the entity asks for step-up by default
+    wrong = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
+                                 headers=headers, data={"confirmo": "si", "code": "000000"})
+    assert wrong.status_code == 422 and "no es correcto" in wrong.text
+    assert [p.step_id for p in await pending_for(tenant, alcaldesa_id)] == [first["id"]]
     signed = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
-                                  headers=headers, data={"confirmo": "si"})
+                                  headers=headers, data={"confirmo": "si",
+                                                         "code": totp_now(secret)})
     assert signed.status_code in (302, 303)
     assert [p.step_id for p in await pending_for(tenant, secretario)] == [second["id"]]
     done = await sign_step(tenant, second["id"], user_id=secretario, actor="s")
