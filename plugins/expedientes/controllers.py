@@ -298,7 +298,7 @@ class StaffController(Controller):
                           expediente=expediente, timeline_limit=TIMELINE_ON_PAGE,
                           tipos=list(TipoDocumental),
                           can_edit=actor.can(permissions.TRAMITAR.name)
-                          and expediente.state == "E01", envio=None, **context, **extra)
+                          and expediente.state == "E01", **context, **{"envio": None, **extra})
 
     @get("/{expediente_id:int}/documentos/{document_id:int}", opt=VIEW)
     async def document(self, request: Request, expediente_id: FromPath[int],
