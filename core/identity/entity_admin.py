@@ -49,8 +49,7 @@ async def _users_page(request: Request, status_code: int = 200, **context: Any) 
     context.setdefault("typed", {})
     return await page(request, "core:admin_users.html", status_code=status_code,
                       members=await members.members(tenant_of(request).id),
-                      roles=members.ENTITY_ROLES, labels=ROLE_LABELS,
-                      **{"invited": request.query_params.get("invitado"), **context})
+                      roles=members.ENTITY_ROLES, labels=ROLE_LABELS, **context)
 
 
 @get(f"{STAFF}/usuarios", include_in_schema=False, opt=_OPT)
