@@ -105,6 +105,9 @@ USERS = (
      [("olvega", "secretario"), ("agreda", "secretario"), ("emd-valdelagua-demo", "secretario"),
       ("mancomunidad-moncayo-demo", "secretario")]),
     ("alcaldesa@agreda.demo", "Alicia Alcaldesa", [("agreda", "firmante")]),
+    ("alcalde@soria.demo", "Álvaro Alcalde", [("soria", "firmante")]),
+    ("secretario@soria.demo", "Sonia Secretaria", [("soria", "secretario")]),
+    ("alcalde@olvega.demo", "Olga Alcaldesa", [("olvega", "firmante")]),
     ("registro@soria.demo", "Rafael Registro", [("soria", "registro")]),
     ("tramitador@soria.demo", "Teresa Tramitadora", [("soria", "tramitador")]),
     ("admin@soria.demo", "Adrián Admin", [("soria", "entity_admin")]),
@@ -145,16 +148,16 @@ async def load_demo() -> list[str]:
                 tenant = await set_plugin(tenant, plugin, True, actor=ACTOR)
     for year in CALENDAR_YEARS:
         await load_year(year, actor=ACTOR, replace=False)
-    for entity in ENTITIES:  # plugins seed their examples (idempotent: see on_demo_loaded)
-        tenant = await tenant_by_slug(entity.slug)
-        hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
-        await gather_hook(hooks.on_demo_loaded(tenant=tenant))
-    for email, name, roles in USERS:
+    for email, name, roles in USERS:  # before the examples: they name signers, adscripciones
         user_id = await ensure_user(email, name, DEMO_PASSWORD)
         for slug, role in roles:
             tenant = await tenant_by_slug(slug)
             assert tenant is not None
             await grant_role(user_id, tenant.id, role)
+    for entity in ENTITIES:  # plugins seed their examples (idempotent: see on_demo_loaded)
+        tenant = await tenant_by_slug(entity.slug)
+        hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
+        await gather_hook(hooks.on_demo_loaded(tenant=tenant))
     lines = [f"Demo province loaded: {len(ENTITIES)} entities, {len(USERS)} users, "
              f"password '{DEMO_PASSWORD}' for all:"]
     lines += [f"  {email:28} {', '.join(f'{r}@{s}' for s, r in roles)}"

@@ -35,6 +35,7 @@ class LoginResult(msgspec.Struct, frozen=True, kw_only=True):
     status: Status
     token: str = ""
     state: str = ""
+    user_id: int | None = None
 
 
 async def _failures_since(where: object, since: datetime) -> int:
@@ -89,7 +90,7 @@ async def password_login(email: str, password: str, ip: str) -> LoginResult:
     else:
         state = "active"
     token = await sessions.open_session(user_id=user["id"], state=state, ip=ip)
-    return LoginResult(status="ok", token=token, state=state)
+    return LoginResult(status="ok", token=token, state=state, user_id=user["id"])
 
 
 async def code_login(token: str, code: str, ip: str) -> LoginResult:

@@ -53,6 +53,23 @@ async def roles_in(user_id: int, tenant_id: int) -> frozenset[str]:
     return frozenset(r["role"] for r in rows)
 
 
+#: Roles whose holders only sign: they start on their portafirmas.
+SIGNING_ONLY: frozenset[str] = frozenset({"firmante"})
+
+
+async def landing(user_id: int) -> str:
+    """Where a staff member goes after login when no page was asked for: the desk of the
+    one entity they work in (a signer's portafirmas), or the list of entities."""
+    async with cross_tenant("authentication"):
+        rows = await Membership.select(Membership.role, Membership.tenant.slug.as_alias(
+            "slug")).where(Membership.user == user_id)
+    slugs = {r["slug"] for r in rows}
+    if len(slugs) != 1:
+        return "/"
+    slug = slugs.pop()
+    return f"/{slug}/firma/" if {r["role"] for r in rows} <= SIGNING_ONLY else f"/{slug}/"
+
+
 async def needs_mfa(user_id: int) -> bool:
     """True when the user holds an administrative role anywhere (ENS op.acc.6)."""
     async with cross_tenant("authentication"):

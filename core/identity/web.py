@@ -28,7 +28,7 @@ from core.identity.providers import (
     take_flow,
 )
 from core.identity.reset import ResetError, request_reset, reset_password
-from core.identity.services import audit_identity, needs_mfa
+from core.identity.services import audit_identity, landing, needs_mfa
 from core.identity.sessions import SESSION_COOKIE
 from core.identity.tables import User
 from core.mail import MailError
@@ -131,6 +131,8 @@ async def login_submit(request: Request, data: URLEncodedBody[LoginForm]) -> Res
     if result.status != "ok":
         return await _refused(request, "core:login.html", result.status, next=target,
                               citizen=False, providers=[])
+    if data.next in ("", "/") and result.user_id is not None:  # no page asked for
+        target = await landing(result.user_id)
     return with_session(Redirect(next_step(result.state, target)), result.token)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
@@ -17,12 +18,14 @@ from litestar.response import Redirect, Template
 from core import kernel as _kernel
 from core.documents.services import InvalidDocument, get_document, read_content
 from core.documents.uploads import body_chunks, read_limited, stream_form
+from core.errors import InvalidInput
+from core.identity.mfa import has_totp
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 
-from . import flows, permissions
+from . import flows, permissions, stepup
 from .errors import InvalidPdfError
-from .schemas import FlowIn, FlowOut, PendingSignature, Rejection
+from .schemas import FlowIn, FlowOut, PendingSignature, Rejection, StepUpIn
 from .trust import trust_roots
 from .validation import ValidationReport, validate_pdf
 
@@ -61,12 +64,7 @@ class StaffSigning(Controller):
 
     @get("/{step_id:int}", opt={"permission": permissions.SIGN.name})
     async def step_page(self, request: Request, step_id: FromPath[int]) -> Template:
-        tenant = tenant_of(request)
-        user_id, _ = _me(request)
-        step = await flows.my_step(tenant, step_id, user_id)
-        return await page(request, "core:firma/step.html", step=step,
-                          flow=await flows.get_flow(tenant, step["flow"]),
-                          document=await get_document(tenant, step["document"]), error=None)
+        return await self._step_page(request, step_id)
 
     @get("/{step_id:int}/documento", opt={"permission": permissions.SIGN.name})
     async def step_document(self, request: Request, step_id: FromPath[int]) -> Response:
@@ -77,17 +75,31 @@ class StaffSigning(Controller):
         return Response(content, media_type=document.mime, headers={
             "content-disposition": f'inline; filename="{document.identificador}.pdf"'})
 
+    async def _step_page(self, request: Request, step_id: int, status_code: int = 200,
+                         error: str | None = None) -> Template:
+        tenant = tenant_of(request)
+        user_id, _ = _me(request)
+        step = await flows.my_step(tenant, step_id, user_id)
+        return await page(request, "core:firma/step.html", status_code=status_code, step=step,
+                          flow=await flows.get_flow(tenant, step["flow"]),
+                          document=await get_document(tenant, step["document"]), error=error,
+                          step_up=await stepup.step_up_on(tenant),
+                          enrolled=await has_totp(user_id))
+
     @post("/{step_id:int}/firmar", opt={"permission": permissions.SIGN.name})
     async def sign(self, request: Request, step_id: FromPath[int]) -> Response:
         tenant = tenant_of(request)
         user_id, email = _me(request)
         form = await request.form()
         if form.get("confirmo") != "si":
-            step = await flows.my_step(tenant, step_id, user_id)
-            return await page(request, "core:firma/step.html", status_code=422, step=step,
-                              flow=await flows.get_flow(tenant, step["flow"]),
-                              document=await get_document(tenant, step["document"]),
-                              error=_("Marque la casilla para confirmar la firma"))
+            return await self._step_page(request, step_id, 422,
+                                         _("Marque la casilla para confirmar la firma"))
+        await flows.my_step(tenant, step_id, user_id)  # 404 before asking for a code
+        try:
+            await stepup.require_code(tenant, user_id, str(form.get("code", "")),
+                                      actor=email, step_id=step_id)
+        except stepup.StepUpRefused as exc:
+            return await self._step_page(request, step_id, 422, _(str(exc)))
         await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
 
@@ -153,11 +165,20 @@ class SigningApi(Controller):
     async def pending(self, request: Request) -> list[PendingSignature]:
         return await flows.pending_for(tenant_of(request), _me(request)[0])
 
-    @post("/pasos/{step_id:int}/firmar", status_code=200, summary="Sign a step",
+    @post("/pasos/{step_id:int}/firmar", status_code=200,
+          summary="Sign a step; body {\"code\": TOTP} when the entity asks for step-up",
           opt={"permission": permissions.SIGN.name})
     async def sign(self, request: Request, step_id: FromPath[int]) -> FlowOut:
+        tenant = tenant_of(request)
         user_id, email = _me(request)
-        return await flows.sign_step(tenant_of(request), step_id, user_id=user_id, actor=email)
+        body = await request.body()
+        try:
+            code = msgspec.json.decode(body, type=StepUpIn).code if body.strip() else ""
+        except msgspec.MsgspecError:
+            raise InvalidInput('Envíe {"code": "123456"} o nada') from None
+        await flows.my_step(tenant, step_id, user_id)
+        await stepup.require_code(tenant, user_id, code, actor=email, step_id=step_id)
+        return await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
 
     @post("/pasos/{step_id:int}/rechazar", status_code=200, summary="Reject with a reason",
           opt={"permission": permissions.SIGN.name})

@@ -87,3 +87,9 @@ class SignatureFlowRejected(msgspec.Struct, frozen=True):
     reference: str
     reason: str
     rejected_by: int
+
+
+class StepUpIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The signer's second factor at the moment of signing (TOTP code)."""
+
+    code: str = ""

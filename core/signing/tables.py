@@ -58,3 +58,12 @@ class SignatureStep(Table, tablename="core_signature_step"):
     version = Integer(null=True, default=None)  # document version this signature made
     acted_at = Timestamptz(null=True, default=None)
     # unique key (tenant, flow, position): a unique index in the migrations
+
+
+class SigningPolicy(Table, tablename="core_signing_policy"):
+    """An entity's signing rules; no row means the defaults (step-up on)."""
+
+    tenant = ForeignKey(Tenant, unique=True)
+    step_up = Boolean(default=True)  # a TOTP code at the moment of a server-held signature
+    changed_by = Varchar(length=254, default="")
+    changed_at = Timestamptz()

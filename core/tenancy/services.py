@@ -206,3 +206,52 @@ async def _set_plugin(tenant: TenantContext, plugin: str, enabled: bool, *, acto
         await gather_hook(plugins.hooks_for(before.enabled).on_plugin_disabled(
             plugin=plugin, tenant=after))
     return after
+
+
+class UnitOut(msgspec.Struct, kw_only=True):
+    id: int
+    dir3: str
+    name: str
+    is_office: bool
+    parent_dir3: str
+
+
+async def units_of(tenant_id: int) -> list[UnitOut]:
+    """The entity's units and registry offices, by name."""
+    rows = await Unit.select(Unit.id, Unit.dir3, Unit.name, Unit.is_office,
+                             Unit.parent.dir3.as_alias("parent_dir3")).where(
+        Unit.tenant == tenant_id).order_by(Unit.name)
+    return [UnitOut(id=r["id"], dir3=r["dir3"], name=r["name"], is_office=bool(r["is_office"]),
+                    parent_dir3=r["parent_dir3"] or "") for r in rows]
+
+
+async def create_unit(tenant: TenantContext, *, dir3: str, name: str, is_office: bool,
+                      parent_dir3: str = "", actor: str) -> dict[str, str]:
+    """Add a unit or office of the entity (audited); returns what is wrong with each field
+    instead (nothing saved) — a DIR3 code checked, unique in the entity, a known parent."""
+    dir3, name, parent_dir3 = dir3.strip().upper(), name.strip(), parent_dir3.strip().upper()
+    wrong: dict[str, str] = {}
+    try:
+        validate_dir3(dir3)
+    except DomainError:
+        wrong["dir3"] = ("«Código DIR3» debe tener nueve caracteres: una letra mayúscula y "
+                         "ocho letras o cifras (p. ej. L01421736).")
+    if not 2 <= len(name) <= 200:
+        wrong["name"] = "«Nombre» debe tener entre 2 y 200 caracteres."
+    async with atomic():
+        if "dir3" not in wrong and await Unit.exists().where(
+                (Unit.tenant == tenant.id) & (Unit.dir3 == dir3)):
+            wrong["dir3"] = f"«Código DIR3»: la entidad ya tiene la unidad {dir3}."
+        parent = None
+        if parent_dir3:
+            parent = await Unit.select(Unit.id).where(
+                (Unit.tenant == tenant.id) & (Unit.dir3 == parent_dir3)).first()
+            if parent is None:
+                wrong["parent_dir3"] = "«Unidad de la que depende» no es una unidad de la entidad."
+        if wrong:
+            return wrong
+        await Unit.insert(Unit(tenant=tenant.id, dir3=dir3, name=name, is_office=is_office,
+                               parent=parent["id"] if parent else None))
+        await record(tenant.id, "unit.created", actor=actor, target=dir3,
+                     detail={"name": name, "is_office": is_office, "parent": parent_dir3})
+    return {}

@@ -22,6 +22,9 @@ from core.web.pages import MenuItem
 
 #: Staff menu entries of the kernel: (label msgid, path under /<tenant>/, permission).
 ADMIN_MENU = (
+    ("Usuarios", "admin/usuarios", permissions.ROLES.name),
+    ("Unidades", "admin/unidades", permissions.ROLES.name),
+    ("Sello y certificados", "admin/certificados", permissions.ROLES.name),
     ("Auditoría", "admin/auditoria", permissions.AUDIT.name),
     ("Roles y permisos", "admin/roles", permissions.ROLES.name),
     ("Tokens de API", "admin/tokens", permissions.TOKENS.name),

@@ -10,6 +10,7 @@ from core import kernel as _kernel
 from core.audit.web import AUDIT_ROUTES
 from core.calendar_app.api import CALENDAR_ROUTES
 from core.identity.admin import ADMIN_ROUTES
+from core.identity.entity_admin import ENTITY_ADMIN_ROUTES
 from core.identity.web import IDENTITY_ROUTES
 from core.tenancy.console import CONSOLE_ROUTES
 from core.tenancy.tables import Tenant
@@ -55,4 +56,4 @@ async def dashboard(request: Request) -> Template:
 
 KERNEL_ROUTES = [health, *IDENTITY_ROUTES, home, dashboard, *SEDE_ROUTES,
                  *CONSOLE_ROUTES, *CALENDAR_ROUTES,
-                 *ADMIN_ROUTES, *AUDIT_ROUTES]
+                 *ADMIN_ROUTES, *ENTITY_ADMIN_ROUTES, *AUDIT_ROUTES]

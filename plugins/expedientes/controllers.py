@@ -19,7 +19,7 @@ from core import kernel as _kernel
 from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.uploads import read_limited, stream_form
-from core.errors import InvalidInput, convert_input
+from core.errors import DomainError, InvalidInput, convert_input
 from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
 from plugins.expedientes import (
@@ -278,6 +278,11 @@ class StaffController(Controller):
 
     @get("/{expediente_id:int}", name="expedientes:detalle", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> Template:
+        return await self._detail(request, expediente_id)
+
+    async def _detail(self, request: Request, expediente_id: int, status_code: int = 200,
+                      **extra: object) -> Template:
+        """The expediente page; a refused form of it comes back in ``extra``."""
         tenant, actor = tenant_of(request), actor_of(request)
         async with services.snapshot():
             expediente = await services.get(tenant, expediente_id)
@@ -289,10 +294,11 @@ class StaffController(Controller):
                 "documentos": await documentos.list_documents(tenant, expediente_id),
                 "resoluciones": await resoluciones.of_expediente(tenant, expediente_id),
                 "staff": await services.staff(tenant)}
-        return await page(request, "expedientes/detalle.html", expediente=expediente,
-                          timeline_limit=TIMELINE_ON_PAGE, tipos=list(TipoDocumental),
+        return await page(request, "expedientes/detalle.html", status_code=status_code,
+                          expediente=expediente, timeline_limit=TIMELINE_ON_PAGE,
+                          tipos=list(TipoDocumental),
                           can_edit=actor.can(permissions.TRAMITAR.name)
-                          and expediente.state == "E01", **context)
+                          and expediente.state == "E01", **context, **{"envio": None, **extra})
 
     @get("/{expediente_id:int}/documentos/{document_id:int}", opt=VIEW)
     async def document(self, request: Request, expediente_id: FromPath[int],
@@ -331,9 +337,19 @@ class StaffController(Controller):
         return _back(request, expediente_id)
 
     @post("/resoluciones/{resolucion_id:int}/firma", opt=RESOLVER)
-    async def send(self, request: Request, resolucion_id: FromPath[int]) -> Redirect:
-        sent = await resoluciones.send_to_sign(tenant_of(request), resolucion_id, EnvioFirma(),
-                                               actor=actor_of(request).audit_name)
+    async def send(self, request: Request, resolucion_id: FromPath[int]) -> Response:
+        """Send a draft to its signers (the configured ones, or those chosen); refused, the
+        expediente page again with the reason, the choice kept and a way on."""
+        tenant = tenant_of(request)
+        chosen = [s for s in (await request.form()).getall("signers", []) if s]
+        try:
+            sent = await resoluciones.send_to_sign(
+                tenant, resolucion_id, convert_input({"signers": chosen}, EnvioFirma),
+                actor=actor_of(request).audit_name)
+        except DomainError as exc:
+            resolucion = await resoluciones.get(tenant, resolucion_id)
+            return await self._detail(request, resolucion.expediente_id, 422, envio={
+                "id": resolucion_id, "error": str(exc), "signers": chosen})
         return _back(request, sent.expediente_id)
 
     @post("/{expediente_id:int}/cierre", opt=CERRAR)

@@ -1,7 +1,9 @@
 """Demo data (``concejo demo``): the diputación's model procedures, adopted by the
 entities, each with a few expedientes in different procedures and phases (one further on,
-its first task done and the plan the citizen brought; one with a representative; two
-related to each other).
+its first task done and the plan the citizen brought, and its decreto of concesión waiting
+for the alcalde's signature; one with a representative; two related to each other). The
+entity's first ``firmante`` and ``secretario`` sign its resoluciones, and its staff is
+adscribed to its own unit.
 
 People and NIFs are synthetic (valid check letters, not real persons); SIA codes are
 marked as demo codes. Running it again changes nothing.
@@ -15,10 +17,21 @@ import msgspec
 
 from core.demo import JAVIER
 from core.demo import LUCIA as DEMO_LUCIA
+from core.identity.tables import Membership
 from core.signing.samples import sample_pdf
 from core.tenancy.context import TenantContext
-from plugins.expedientes import busqueda, catalogo, documentos, services, tareas
-from plugins.expedientes.schemas import Busqueda, ExpedienteIn, ProcedimientoIn, RelacionIn
+from core.tenancy.services import set_plugin
+from plugins.expedientes import busqueda, catalogo, documentos, resoluciones, services, tareas
+from plugins.expedientes.schemas import (
+    Busqueda,
+    EnvioFirma,
+    ExpedienteIn,
+    ExpedienteOut,
+    ProcedimientoIn,
+    RelacionIn,
+    ResolucionIn,
+)
+from plugins.expedientes.settings import settings_of
 
 ACTOR = "demo"
 
@@ -75,6 +88,7 @@ async def seed(tenant: TenantContext) -> None:
     if tenant.kind == "diputacion":
         await _publish_models(tenant)
         return
+    tenant = await _signers_and_units(tenant)
     if await catalogo.list_all(tenant):
         return
     for model in await catalogo.list_models(tenant):
@@ -101,6 +115,43 @@ async def seed(tenant: TenantContext) -> None:
         await tareas.advance_phase(tenant, bano.id, actor=ACTOR, user_id=None)
         await services.relate(tenant, ventanas.id, RelacionIn(
             related_id=andamio.id, note="Andamio para la misma obra"), actor=ACTOR)
+        await _resolucion_to_sign(tenant, bano)
+
+
+#: Roles whose holders work expedientes and entradas of the entity's own unit in the demo.
+UNIT_ROLES = ("tramitador", "secretario", "registro")
+
+
+async def _signers_and_units(tenant: TenantContext) -> TenantContext:
+    """The entity's alcalde (its first ``firmante``) and secretario sign resoluciones, and
+    its staff is adscribed to its unit, so entradas reach a bandeja (when still unset)."""
+    rows = await Membership.select(Membership.role, Membership.user.id.as_alias("id"),
+                                   Membership.user.email.as_alias("email")).where(
+        Membership.tenant == tenant.id).order_by(Membership.id)
+    first = {}
+    for row in rows:
+        first.setdefault(row["role"], row["email"])
+    settings = settings_of(tenant)
+    if not (settings.alcalde or settings.secretario) and {"firmante", "secretario"} <= set(first):
+        tenant = await set_plugin(tenant, "expedientes", True, actor=ACTOR, settings={
+            **tenant.settings_for("expedientes"), "alcalde": first["firmante"],
+            "secretario": first["secretario"]})
+    for user_id in dict.fromkeys(r["id"] for r in rows if r["role"] in UNIT_ROLES):
+        if not await busqueda.units_of_user(tenant, user_id):
+            await services.set_adscripciones(tenant, user_id, [tenant.dir3], actor=ACTOR)
+    return tenant
+
+
+async def _resolucion_to_sign(tenant: TenantContext, expediente: ExpedienteOut) -> None:
+    """A decreto of concesión waiting in the alcalde's portafirmas."""
+    settings = settings_of(tenant)
+    concesion = [p for p in await catalogo.plantillas(tenant, expediente.procedimiento_id)
+                 if p.code == "concesion"]
+    if not (settings.alcalde and settings.secretario and concesion):
+        return
+    draft = await resoluciones.draft(tenant, expediente.id, ResolucionIn(
+        plantilla_id=concesion[0].id), actor=ACTOR)
+    await resoluciones.send_to_sign(tenant, draft.id, EnvioFirma(), actor=ACTOR)
 
 
 async def _publish_models(tenant: TenantContext) -> None:

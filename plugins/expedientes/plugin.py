@@ -9,6 +9,7 @@ from core.web.i18n import N_
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, SedeProcedure, Widget
 from plugins.expedientes import (
+    administracion,
     api,
     asientos,
     busqueda,
@@ -32,6 +33,7 @@ MANIFEST = PluginManifest(
 @hookimpl
 def register_routes(register: Any) -> None:
     register(controllers.StaffController, face="staff")
+    register(administracion.AdminController, face="staff")
     register(controllers.SedeController, face="sede")
     register(api.ApiController, face="api")
 
@@ -93,7 +95,12 @@ async def on_demo_loaded(tenant: Any) -> None:
 def menu_items(request: Any, tenant: Any, actor: Any) -> list[MenuItem] | None:
     if request.url.path.startswith("/sede/") or not actor.can(permissions.VIEW.name):
         return None
-    return [MenuItem(_("Expedientes"), f"/{tenant.slug}/expedientes/")]
+    items = [MenuItem(_("Expedientes"), f"/{tenant.slug}/expedientes/")]
+    if actor.can(permissions.PROCEDIMIENTOS.name):
+        items += [MenuItem(_("Firmantes"), f"/{tenant.slug}/expedientes/firmantes", "admin"),
+                  MenuItem(_("Adscripciones"), f"/{tenant.slug}/expedientes/adscripciones",
+                           "admin")]
+    return items
 
 
 @hookimpl

@@ -32,3 +32,25 @@ async def test_the_demo_issues_a_document_that_the_sede_verifies(own_client, pdf
     again = await demo_signing()  # what a second ``concejo demo`` adds: nothing new
     assert "0 new seals, 0 new personal certificates" in again[0]
     assert any(line.split()[:2] == ["soria", csv] for line in again)
+
+
+async def test_the_demo_alcalde_has_a_resolucion_waiting_and_the_staff_a_unit():
+    from core.identity.tables import User
+    from core.signing.flows import pending_for
+    from core.tenancy.context import tenant_by_slug
+    from plugins.expedientes.busqueda import units_of_user
+    from plugins.expedientes.settings import settings_of
+
+    await load_demo()
+    await load_demo()  # a second run adds nothing
+    soria = await tenant_by_slug("soria")
+    settings = settings_of(soria)
+    assert (settings.alcalde, settings.secretario) == ("alcalde@soria.demo",
+                                                       "secretario@soria.demo")
+    ids = {r["email"]: r["id"] for r in await User.select(User.id, User.email)}
+    [waiting] = await pending_for(soria, ids["alcalde@soria.demo"])
+    assert waiting.subject.startswith("Resolución: Decreto de concesión")
+    for email in ("tramitador@soria.demo", "registro@soria.demo", "secretario@soria.demo"):
+        assert await units_of_user(soria, ids[email]) == [soria.dir3]
+    olvega = await tenant_by_slug("olvega")
+    assert settings_of(olvega).alcalde == "alcalde@olvega.demo"

@@ -21,7 +21,7 @@ from core.signing.flows import (
 )
 from core.signing.samples import sample_pdf
 from core.signing.schemas import FlowIn
-from core.testing import csrf_headers
+from core.testing import csrf_headers, enrol_totp, totp_now
 from tests.fakes import alpha
 
 HTML = {"accept": "text/html"}
@@ -89,8 +89,14 @@ async def test_ordered_flow_in_the_pages_and_api_and_every_signature_validates(
     unconfirmed = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
                                        headers=headers, data={})
     assert unconfirmed.status_code == 422 and "confirmar" in unconfirmed.text
+    secret = await enrol_totp(alcaldesa_id)  # the entity asks for step-up by default
+    wrong = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
+                                 headers=headers, data={"confirmo": "si", "code": "000000"})
+    assert wrong.status_code == 422 and "no es correcto" in wrong.text
+    assert [p.step_id for p in await pending_for(tenant, alcaldesa_id)] == [first["id"]]
     signed = await alcaldesa.post(f"/{tenant.slug}/firma/{first['id']}/firmar",
-                                  headers=headers, data={"confirmo": "si"})
+                                  headers=headers, data={"confirmo": "si",
+                                                         "code": totp_now(secret)})
     assert signed.status_code in (302, 303)
     assert [p.step_id for p in await pending_for(tenant, secretario)] == [second["id"]]
     done = await sign_step(tenant, second["id"], user_id=secretario, actor="s")
@@ -177,3 +183,39 @@ async def test_foreign_steps_missing_certificates_and_bad_flows(circuit, make_te
     for signers, message in cases:
         with pytest.raises(InvalidFlow, match=message):
             await start_flow(tenant, flow_in(document, signers), actor="t")
+
+
+async def test_step_up_asks_the_signer_for_a_code_unless_the_entity_turns_it_off(
+        own_client, circuit, login, certify):
+    from core.audit.tables import AuditEntry
+    from core.signing.stepup import set_step_up
+
+    tenant, _, document = await circuit(signers=0, certified=False)
+    alcaldesa = own_client()
+    alcaldesa_id = await login(alcaldesa, tenant, "firmante")
+    await certify(tenant)
+    flow = await start_flow(tenant, flow_in(document, [alcaldesa_id]), actor="t")
+    sign = f"/api/v1/{tenant.slug}/firma/pasos/{flow.steps[0].id}/firmar"
+    headers = await csrf_headers(alcaldesa)
+    not_enrolled = await alcaldesa.post(sign, headers=headers)
+    assert not_enrolled.status_code == 422 and "segundo factor" in not_enrolled.json()["detail"]
+    secret = await enrol_totp(alcaldesa_id)
+    missing = await alcaldesa.post(sign, headers=headers, json={})
+    assert missing.status_code == 422 and "Escriba el código" in missing.json()["detail"]
+    bad = await alcaldesa.post(sign, headers=headers, content=b"{not json")
+    assert bad.status_code == 422
+    assert len(await pending_for(tenant, alcaldesa_id)) == 1
+    failures = await AuditEntry.count().where(
+        (AuditEntry.tenant == tenant.id) & (AuditEntry.action == "firma.step_up_failed")
+        & (AuditEntry.outcome == "denied"))
+    assert failures == 2
+    signed = await alcaldesa.post(sign, headers=headers, json={"code": totp_now(secret)})
+    assert signed.status_code == 200 and signed.json()["state"] == "completed"
+
+    await set_step_up(tenant, False, actor="admin")
+    second = await issue_document(tenant, pdf=sample_pdf("Otro decreto"), title="Decreto 8",
+                                  tipo_documental="TD01", actor="t", sign_with_seal=False)
+    flow = await start_flow(tenant, flow_in(second, [alcaldesa_id]), actor="t")
+    page = await alcaldesa.post(f"/{tenant.slug}/firma/{flow.steps[0].id}/firmar",
+                                headers={**headers, **HTML}, data={"confirmo": "si"})
+    assert page.status_code in (302, 303)
