@@ -2,7 +2,7 @@
 
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
@@ -48,17 +48,26 @@ def field_errors(exc: DomainError) -> list[FieldError]:
     return list(exc.errors) if isinstance(exc, InvalidInput) else [FieldError("", str(exc))]
 
 
-def convert_input(value: object, type_: type[T]) -> T:
+def convert_input(value: object, type_: type[T], titles: Mapping[str, str] | None = None) -> T:
     """``msgspec.convert`` from form or query strings; ``InvalidInput`` when invalid,
-    naming in Spanish every wrong field by the title of its ``msgspec.Meta`` (else
-    its name)."""
+    naming in Spanish every wrong field by the title of its ``msgspec.Meta`` (else its
+    name), or by ``titles`` (field path → the label the page shows, when it shows
+    another: ``{"extracto": "Asunto"}``)."""
     try:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:
-        raise InvalidInput(errors=_errors(value, type_, type_, "", exc)) from None
+        root = _Root(type_, titles or {})
+        raise InvalidInput(errors=_errors(value, type_, root, "", exc)) from None
 
 
-def _errors(value: Any, annotation: Any, root: Any, path: str,
+class _Root(msgspec.Struct, frozen=True):
+    """The type a form is converted to and the page's own labels of its fields."""
+
+    type: Any
+    titles: Mapping[str, str]
+
+
+def _errors(value: Any, annotation: Any, root: _Root, path: str,
             exc: msgspec.ValidationError) -> list[FieldError]:
     """Every wrong value under ``path`` (msgspec stops at the first): a struct given as a
     mapping is checked field by field and a list item by item; what is wrong with the
@@ -87,7 +96,7 @@ def _errors(value: Any, annotation: Any, root: Any, path: str,
     return [_phrase(message, root, path + at)]
 
 
-def _check(value: Any, annotation: Any, root: Any, path: str) -> list[FieldError]:
+def _check(value: Any, annotation: Any, root: _Root, path: str) -> list[FieldError]:
     try:
         msgspec.convert(value, annotation, strict=False)
     except msgspec.ValidationError as exc:
@@ -144,7 +153,7 @@ def _split(exc: msgspec.ValidationError) -> tuple[str, str]:
     return message, ""
 
 
-def _phrase(message: str, type_: Any, path: str = "") -> FieldError:
+def _phrase(message: str, root: _Root, path: str = "") -> FieldError:
     """msgspec's ``message`` about the value at ``path`` of ``type_``, for a person: «field»
     and what is wrong with it. A message msgspec did not write (a ``__post_init__`` check)
     is kept as it is."""
@@ -157,15 +166,17 @@ def _phrase(message: str, type_: Any, path: str = "") -> FieldError:
             if argument == "1":
                 saying = saying.replace("caracteres", "carácter").replace("elementos", "elemento")
             return FieldError(path.lstrip("."),
-                              f"«{_label(type_, path)}» {saying.format(argument)}.")
+                              f"«{_label(root, path)}» {saying.format(argument)}.")
     return FieldError(path.lstrip("."),
-                      message + (f" («{_label(type_, path)}»)" if path else ""))
+                      message + (f" («{_label(root, path)}»)" if path else ""))
 
 
-def _label(type_: Any, path: str) -> str:
+def _label(root: _Root, path: str) -> str:
     """The title (else the name) of the last field on a msgspec error path like
-    ``.interesados[0].name``."""
-    info: Any = msgspec.inspect.type_info(type_)
+    ``.interesados[0].name``, unless the page names it otherwise (``root.titles``)."""
+    if own := root.titles.get(path.lstrip(".")):
+        return own
+    info: Any = msgspec.inspect.type_info(root.type)
     names = re.findall(r"\.(\w+)", path)
     label = names[-1] if names else path
     for name in names:

@@ -10,10 +10,11 @@ from litestar import Request
 from litestar.response import Template
 
 from core import kernel as _kernel
+from core.errors import DomainError, FieldError, field_errors
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext
-from core.web.i18n import SUPPORTED, current_language
+from core.web.i18n import SUPPORTED, current_language, gettext
 from core.web.language import language_links
 
 
@@ -75,6 +76,24 @@ async def form_values(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
 
 
+def chosen_files(form: Any) -> dict[str, list[str]]:
+    """File input → names of the files chosen in it: a refused form cannot give them back
+    (browsers do not let a page fill a file input), so it says which to choose again."""
+    chosen: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str) and getattr(value, "filename", ""):
+            chosen.setdefault(name, []).append(value.filename)
+    return chosen
+
+
+def refusal(error: DomainError | str | None) -> list[FieldError]:
+    """The errors a refused form shows: every wrong field of a ``DomainError`` (see
+    ``core.errors.field_errors``), a message (a Spanish msgid) for the whole form."""
+    if isinstance(error, DomainError):
+        return field_errors(error)
+    return [FieldError("", gettext(error))] if error else []
+
+
 def path_of(request: Request) -> str:
     """The path as the browser asked for it (with its trailing slash, which relative links
     need; ``request.url.path`` drops it)."""
@@ -114,7 +133,11 @@ async def layout_context(request: Request) -> dict[str, Any]:
 
 async def page(request: Request, template: str, status_code: int = 200,
                **context: Any) -> Template:
-    """Render a template inside the layout with the layout context."""
+    """Render a template inside the layout with the layout context. ``error`` (a
+    ``DomainError`` or a message) becomes ``errors``, which ``core:forms.html`` shows: a
+    summary at the top (base.html), a message next to each wrong input."""
     full = await layout_context(request)
     full.update(context)
+    if "errors" not in context:
+        full["errors"] = refusal(context.get("error"))
     return Template(template_name=template, context=full, status_code=status_code)

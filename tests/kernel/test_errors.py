@@ -77,3 +77,9 @@ def test_a_refusal_renamed_to_the_form_fields() -> None:
     renamed = refused.value.renamed(lambda path: path.rsplit(".", 1)[-1])
     assert [e.field for e in renamed.errors] == ["reason", "name"]
     assert str(renamed) == str(refused.value)
+
+
+def test_the_page_may_name_a_field_as_its_label_does() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        convert_input({"reason": "ab"}, Solicitud, titles={"reason": "Asunto"})
+    assert str(refused.value) == "Datos no válidos: «Asunto» debe tener al menos 3 caracteres."

@@ -97,7 +97,7 @@ async def test_an_incomplete_instancia_saves_nothing(client, make_entity):
     short = await client.post(f"/sede/{entity.slug}/registro/instancia",
                               data={**INSTANCIA, "extracto": "Va"},
                               headers={**HTML, **await csrf_headers(client)})
-    assert short.status_code == 422 and "Datos no válidos" in short.text
+    assert short.status_code == 422 and "No se ha podido enviar" in short.text
     assert "«Extracto» debe tener al menos 3 caracteres" in short.text
     assert "Que el árbol de mi calle" in short.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
