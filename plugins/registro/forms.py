@@ -50,8 +50,10 @@ async def anexos_from(files: list[UploadFile], validez: str) -> list[AnexoIn]:
     return anexos
 
 
-def asiento_from(values: dict[str, str], anexos: list[AnexoIn]) -> AsientoIn:
-    """Validate the flat form into an AsientoIn; raises InvalidInput naming the field."""
+def asiento_from(values: dict[str, str], anexos: list[AnexoIn],
+                 titles: dict[str, str] | None = None) -> AsientoIn:
+    """Validate the flat form into an AsientoIn; raises InvalidInput naming every wrong
+    field by its form field (``titles``: the page's labels, where not the schema's)."""
     interesado: dict[str, Any] = _persona(values, "")
     representante = _persona(values, "rep_")
     if any(representante.values()):
@@ -59,7 +61,7 @@ def asiento_from(values: dict[str, str], anexos: list[AnexoIn]) -> AsientoIn:
     data: dict[str, Any] = {name: values[name].strip() for name in FIELDS if values.get(name)}
     data["interesados"] = [interesado]
     try:
-        asiento = convert_input(data, AsientoIn)
+        asiento = convert_input(data, AsientoIn, titles)
     except InvalidInput as exc:
         raise exc.renamed(form_field) from None
     return msgspec.structs.replace(asiento, anexos=anexos)

@@ -34,7 +34,6 @@ from plugins.registro.schemas import (
     SirRechazo,
 )
 
-
 #: detail-page form → its fields' input ids (a refusal names the input it is about)
 _DETAIL_IDS = {"distribuir": {"unidad": "unidad"}, "devolver": {"reason": "devolver-motivo"},
                "sir": {"destino": "sir-destino", "unidad": "sir-unidad"},
