@@ -56,6 +56,11 @@ def register_sede_procedures(register: Any) -> None:
 
 
 @hookspec
+def sede_procedures(tenant: Any) -> list[Any] | None:
+    """Return this tenant's own procedures for the catálogo (``SedeProcedure``, ``own=True``)."""
+
+
+@hookspec
 def register_dashboard_widgets(register: Any) -> None:
     """Register staff dashboard widgets: ``register(Widget(...))``."""
 

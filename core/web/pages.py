@@ -30,8 +30,10 @@ class SedeProcedure(msgspec.Struct, frozen=True, kw_only=True):
     """A procedure in the sede's catálogo de trámites.
 
     Texts are Spanish msgids (mark them with ``N_`` so they are extracted) translated by
-    the plugin's catalogs when the sede shows them. ``code`` is unique on the platform and
-    names the procedure's page: ``/sede/<tenant>/tramites/<code>``.
+    the plugin's catalogs when the sede shows them, unless ``own``: the entity's own
+    procedure (from the ``sede_procedures`` hook), whose texts it wrote and are shown as they
+    are. ``code`` is unique in the catálogo and names the procedure's page:
+    ``/sede/<tenant>/tramites/<code>``.
     """
 
     plugin: str
@@ -46,6 +48,11 @@ class SedeProcedure(msgspec.Struct, frozen=True, kw_only=True):
     legal_basis: str = ""  # normativa
     sia_code: str = ""  # código SIA of the procedure, when it has one
     form_path: str = ""  # online form, relative to the sede: "tablon/" → /sede/<slug>/tablon/
+    own: bool = False
+
+    def shown(self, text: str) -> str:
+        """One of the procedure's texts as the sede shows it (a msgid translated)."""
+        return text if self.own or not text else gettext(text)
 
 
 class Widget(msgspec.Struct, frozen=True, kw_only=True):
