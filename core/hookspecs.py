@@ -150,6 +150,11 @@ def register_sede_procedures(register: RegisterSedeProcedures) -> None:
 
 
 @hookspec
+def sede_procedures(tenant: Any) -> list[Any] | None:
+    """Return this tenant's own procedures for the catálogo (``SedeProcedure``, ``own=True``)."""
+
+
+@hookspec
 def register_dashboard_widgets(register: RegisterDashboardWidgets) -> None:
     """Register staff dashboard widgets: ``register(Widget(...))``."""
 

@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError, InvalidInput, NotFoundError
 from core.web.i18n import current_language
 from core.web.labels import status_title
 from core.web.pages import face_of, path_of
@@ -36,6 +36,8 @@ def handle_exception(request: Request, exc: Exception) -> Response:
         status, detail, extra = 404, "Not found", {}
     elif isinstance(exc, DomainError):  # 422 unless it says otherwise (413, 415…)
         status, detail, extra = getattr(exc, "status_code", 422), str(exc), {}
+        if isinstance(exc, InvalidInput):  # every wrong field, for a client to show
+            extra = {"errors": [{"field": e.field, "message": e.message} for e in exc.errors]}
     else:
         log.exception("Unhandled error on %s", request.url.path)
         status, detail, extra = 500, "Internal server error", {}

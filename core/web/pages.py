@@ -10,6 +10,7 @@ from litestar import Request
 from litestar.response import Template
 
 from core import kernel as _kernel
+from core.errors import DomainError, FieldError, field_errors
 from core.events import gather_hook
 from core.identity.actor import ANONYMOUS, Actor
 from core.tenancy.context import TenantContext
@@ -30,8 +31,10 @@ class SedeProcedure(msgspec.Struct, frozen=True, kw_only=True):
     """A procedure in the sede's catálogo de trámites.
 
     Texts are Spanish msgids (mark them with ``N_`` so they are extracted) translated by
-    the plugin's catalogs when the sede shows them. ``code`` is unique on the platform and
-    names the procedure's page: ``/sede/<tenant>/tramites/<code>``.
+    the plugin's catalogs when the sede shows them, unless ``own``: the entity's own
+    procedure (from the ``sede_procedures`` hook), whose texts it wrote and are shown as they
+    are. ``code`` is unique in the catálogo and names the procedure's page:
+    ``/sede/<tenant>/tramites/<code>``.
     """
 
     plugin: str
@@ -46,6 +49,11 @@ class SedeProcedure(msgspec.Struct, frozen=True, kw_only=True):
     legal_basis: str = ""  # normativa
     sia_code: str = ""  # código SIA of the procedure, when it has one
     form_path: str = ""  # online form, relative to the sede: "tablon/" → /sede/<slug>/tablon/
+    own: bool = False
+
+    def shown(self, text: str) -> str:
+        """One of the procedure's texts as the sede shows it (a msgid translated)."""
+        return text if self.own or not text else gettext(text)
 
 
 class Widget(msgspec.Struct, frozen=True, kw_only=True):
@@ -74,6 +82,24 @@ async def form_values(request: Request) -> dict[str, str]:
     shown again with."""
     form = await request.form()
     return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
+
+
+def chosen_files(form: Any) -> dict[str, list[str]]:
+    """File input → names of the files chosen in it: a refused form cannot give them back
+    (browsers do not let a page fill a file input), so it says which to choose again."""
+    chosen: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if not isinstance(value, str) and getattr(value, "filename", ""):
+            chosen.setdefault(name, []).append(value.filename)
+    return chosen
+
+
+def refusal(error: DomainError | str | None) -> list[FieldError]:
+    """The errors a refused form shows: every wrong field of a ``DomainError`` (see
+    ``core.errors.field_errors``), a message (a Spanish msgid) for the whole form."""
+    if isinstance(error, DomainError):
+        return field_errors(error)
+    return [FieldError("", gettext(error))] if error else []
 
 
 def path_of(request: Request) -> str:
@@ -131,7 +157,11 @@ async def layout_context(request: Request) -> dict[str, Any]:
 
 async def page(request: Request, template: str, status_code: int = 200,
                **context: Any) -> Template:
-    """Render a template inside the layout with the layout context."""
+    """Render a template inside the layout with the layout context. ``error`` (a
+    ``DomainError`` or a message) becomes ``errors``, which ``core:forms.html`` shows: a
+    summary at the top (base.html), a message next to each wrong input."""
     full = await layout_context(request)
     full.update(context)
+    if "errors" not in context:
+        full["errors"] = refusal(context.get("error"))
     return Template(template_name=template, context=full, status_code=status_code)

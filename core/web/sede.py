@@ -19,6 +19,7 @@ from litestar.response import Template
 from core import kernel as _kernel
 from core.calendar import MADRID
 from core.calendar_app import calendar_of
+from core.events import gather_hook
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
 from core.web.carpeta import carpeta
@@ -28,14 +29,19 @@ SEDE = "/sede/{tenant_slug:str}"
 _OPT = {"face": "sede"}
 
 
-def procedures_of(tenant: TenantContext) -> list[SedeProcedure]:
-    """The catálogo de trámites: procedures of the tenant's enabled plugins, by category."""
-    procedures = [p for p in _kernel.current().sede_procedures if tenant.is_enabled(p.plugin)]
-    return sorted(procedures, key=lambda p: (p.category, p.name))
+async def procedures_of(tenant: TenantContext) -> list[SedeProcedure]:
+    """The catálogo de trámites, by category: procedures the tenant's enabled plugins
+    register, and each of the tenant's own (``sede_procedures``: its procedimientos)."""
+    kernel = _kernel.current()
+    procedures = [p for p in kernel.sede_procedures if tenant.is_enabled(p.plugin)]
+    hooks = kernel.plugins.hooks_for(tenant.enabled)
+    for own in await gather_hook(hooks.sede_procedures(tenant=tenant)):
+        procedures.extend(own or [])
+    return sorted(procedures, key=lambda p: (p.shown(p.category), p.shown(p.name)))
 
 
-def procedure_of(tenant: TenantContext, code: str) -> SedeProcedure:
-    for procedure in procedures_of(tenant):
+async def procedure_of(tenant: TenantContext, code: str) -> SedeProcedure:
+    for procedure in await procedures_of(tenant):
         if procedure.code == code:
             return procedure
     raise NotFoundException(f"No procedure {code!r}")
@@ -44,12 +50,13 @@ def procedure_of(tenant: TenantContext, code: str) -> SedeProcedure:
 @get(f"{SEDE}/", include_in_schema=False, opt=_OPT)
 async def sede_home(request: Request) -> Template:
     tenant = tenant_of(request)
-    return await page(request, "core:sede/home.html", procedures=procedures_of(tenant))
+    return await page(request, "core:sede/home.html", procedures=await procedures_of(tenant))
 
 
 @get(f"{SEDE}/tramites/", include_in_schema=False, opt=_OPT)
 async def catalogue(request: Request) -> Template:
-    groups = itertools.groupby(procedures_of(tenant_of(request)), key=lambda p: p.category)
+    groups = itertools.groupby(await procedures_of(tenant_of(request)),
+                               key=lambda p: p.shown(p.category))
     return await page(request, "core:sede/catalogue.html",
                       groups=[(category, list(items)) for category, items in groups])
 
@@ -57,7 +64,7 @@ async def catalogue(request: Request) -> Template:
 @get(f"{SEDE}/tramites/{{code:str}}", include_in_schema=False, opt=_OPT)
 async def procedure(request: Request, code: FromPath[str]) -> Template:
     return await page(request, "core:sede/procedure.html",
-                      procedure=procedure_of(tenant_of(request), code))
+                      procedure=await procedure_of(tenant_of(request), code))
 
 
 @get(f"{SEDE}/calendario", include_in_schema=False, opt=_OPT)

@@ -94,7 +94,8 @@ async def my_tasks(tenant: TenantContext, user_id: int) -> list[TareaOut]:
 async def of_citizen(tenant: TenantContext, nif: str) -> list[ExpedienteCiudadano]:
     """The expedientes where ``nif`` is an interesado or a representative."""
     rows = await Interesado.select(
-        Interesado.role, Interesado.expediente.year.as_alias("year"),
+        Interesado.role, Interesado.expediente.as_alias("id"),
+        Interesado.expediente.year.as_alias("year"),
         Interesado.expediente.number.as_alias("number"),
         Interesado.expediente.subject.as_alias("subject"),
         Interesado.expediente.state.as_alias("state"),
@@ -111,10 +112,19 @@ async def of_citizen(tenant: TenantContext, nif: str) -> list[ExpedienteCiudadan
             continue
         seen.add(code)
         result.append(ExpedienteCiudadano(
-            code=code, subject=r["subject"], procedimiento=r["procedimiento"] or "",
+            id=r["id"], code=code, subject=r["subject"], procedimiento=r["procedimiento"] or "",
             state=r["state"], opened_at=r["opened_at"],
             due_date=r["due_date"], role=r["role"]))
     return result
+
+
+async def citizen_expediente(tenant: TenantContext, nif: str, expediente_id: int
+                             ) -> ExpedienteCiudadano:
+    """One of the citizen's expedientes (``services.NotFound`` for anyone else's)."""
+    for expediente in await of_citizen(tenant, nif):
+        if expediente.id == expediente_id:
+            return expediente
+    raise services.ExpedienteNotFound(expediente_id)
 
 
 # --------------------------------------------------------------------------- changes

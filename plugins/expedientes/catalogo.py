@@ -20,6 +20,9 @@ from core.errors import DomainError, NotFoundError
 from core.tenancy.context import TenantContext, operator_tenant
 from core.tenancy.rls import tenant_scope
 from core.tenancy.tables import Unit
+from core.web.i18n import gettext as _
+from core.web.i18n import ngettext
+from core.web.pages import SedeProcedure
 from plugins.expedientes.schemas import (
     Fase,
     ModeloOut,
@@ -236,3 +239,22 @@ async def adopt_model(tenant: TenantContext, model_id: int, *, actor: str) -> Pr
         plazo_unit=model["plazo_unit"], silencio=model["silencio"],
         fases=msgspec.convert(model["fases"], list[Fase]), plantillas=plantillas)
     return await create(tenant, data, actor=actor, adopted_from=model_id)
+
+
+def sede_procedure(procedimiento: ProcedimientoOut) -> SedeProcedure:
+    """A procedimiento as the catálogo shows it (its own texts, in the page's language)."""
+    unit = {"meses": ngettext("%(num)d mes", "%(num)d meses", procedimiento.plazo),
+            "dias_naturales": ngettext("%(num)d día natural", "%(num)d días naturales",
+                                       procedimiento.plazo)
+            }.get(procedimiento.plazo_unit, ngettext("%(num)d día hábil", "%(num)d días hábiles",
+                                                     procedimiento.plazo))
+    return SedeProcedure(
+        plugin="expedientes", code=f"procedimiento-{procedimiento.id}", own=True,
+        name=procedimiento.name, description=procedimiento.description,
+        category=_("Procedimientos de la entidad"),
+        who_may_apply=_("Cualquier persona interesada, identificada en la sede"),
+        deadline=unit % {"num": procedimiento.plazo},
+        silence=_("Estimatorio") if procedimiento.silencio == "estimatorio"
+        else _("Desestimatorio"),
+        sia_code=procedimiento.sia_code,
+        form_path=f"expedientes/{procedimiento.id}/solicitud")

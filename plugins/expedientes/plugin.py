@@ -4,8 +4,7 @@ from typing import Any
 
 from core.plugins import PluginManifest, hookimpl
 from core.signing.schemas import SignatureFlowCompleted, SignatureFlowRejected
-from core.web.carpeta import CarpetaItem, CarpetaSection
-from core.web.i18n import N_
+from core.web.carpeta import CarpetaSection
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, SedeProcedure, Widget
 from plugins.expedientes import (
@@ -13,6 +12,8 @@ from plugins.expedientes import (
     api,
     asientos,
     busqueda,
+    carpeta,
+    catalogo,
     controllers,
     demo,
     permissions,
@@ -20,9 +21,6 @@ from plugins.expedientes import (
 )
 from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada
 from plugins.expedientes.settings import Settings
-
-STATE_LABELS = {"E01": N_("Abierto"), "E02": N_("Cerrado"),
-                "E03": N_("Índice para remisión cerrado")}
 
 MANIFEST = PluginManifest(
     name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
@@ -35,6 +33,7 @@ def register_routes(register: Any) -> None:
     register(controllers.StaffController, face="staff")
     register(administracion.AdminController, face="staff")
     register(controllers.SedeController, face="sede")
+    register(carpeta.CarpetaController, face="sede")
     register(api.ApiController, face="api")
 
 
@@ -62,15 +61,10 @@ async def on_event(event: Any, tenant: Any) -> None:
 
 
 @hookimpl
-def register_sede_procedures(register: Any) -> None:
-    register(SedeProcedure(
-        plugin="expedientes", code="expedientes-solicitud",
-        name=N_("Solicitudes en los procedimientos de la entidad"),
-        description=N_("Inicie en línea un procedimiento del catálogo de la entidad: la "
-                       "solicitud queda registrada y abre su expediente."),
-        category=N_("Administración general"),
-        who_may_apply=N_("Cualquier persona interesada, identificada en la sede"),
-        form_path="expedientes/"))
+async def sede_procedures(tenant: Any) -> list[SedeProcedure]:
+    """Each active procedimiento of the entity in the sede's catálogo, with its solicitud."""
+    return [catalogo.sede_procedure(p)
+            for p in await catalogo.list_all(tenant, active_only=True)]
 
 
 @hookimpl
@@ -105,11 +99,4 @@ def menu_items(request: Any, tenant: Any, actor: Any) -> list[MenuItem] | None:
 
 @hookimpl
 async def carpeta_sections(request: Any, tenant: Any, actor: Any) -> list[CarpetaSection]:
-    expedientes = await busqueda.of_citizen(tenant, actor.subject_nif)
-    return [CarpetaSection(
-        key="expedientes", title=_("Mis expedientes"), order=20,
-        empty=_("No es interesado en ningún expediente de la entidad."),
-        items=tuple(CarpetaItem(title=f"{e.code} · {e.subject}", when=e.opened_at,
-                                state=_(STATE_LABELS[e.state]),
-                                detail=_("Procedimiento: %(name)s") % {"name": e.procedimiento})
-                    for e in expedientes))]
+    return [await carpeta.section(tenant, actor)]

@@ -236,6 +236,7 @@ class Busqueda(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class ExpedienteCiudadano(msgspec.Struct, kw_only=True):
     """What the carpeta ciudadana shows a citizen about one of their expedientes."""
 
+    id: int
     code: str
     subject: str
     procedimiento: str

@@ -11,7 +11,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core.errors import DomainError, InvalidInput, convert_input
-from core.web.pages import actor_of, form_values, page, tenant_of
+from core.web.i18n import gettext as _
+from core.web.pages import actor_of, chosen_files, form_values, page, tenant_of
 from plugins.registro import (
     distribution,
     forms,
@@ -33,12 +34,19 @@ from plugins.registro.schemas import (
     SirRechazo,
 )
 
+#: detail-page form → its fields' input ids (a refusal names the input it is about)
+_DETAIL_IDS = {"distribuir": {"unidad": "unidad"}, "devolver": {"reason": "devolver-motivo"},
+               "sir": {"destino": "sir-destino", "unidad": "sir-unidad"},
+               "rectificar": {"extracto": "rect-extracto", "reason": "rect-motivo",
+                              "observaciones": "rect-observaciones"},
+               "anular": {"reason": "anular-motivo"}}
+
 
 def _base(request: Request) -> str:
     return f"/{tenant_of(request).slug}/registro"
 
 
-async def _detail_page(request: Request, asiento_id: int, *, error: str = "",
+async def _detail_page(request: Request, asiento_id: int, *, error: DomainError | None = None,
                        status_code: int = 200, typed: dict[str, dict[str, str]] | None = None
                        ) -> Template:
     """The asiento's page; ``typed`` holds what was posted to one of its forms (by the
@@ -70,32 +78,48 @@ class StaffController(Controller):
                           pages=(total + filters.per_page - 1) // filters.per_page)
 
     @get("/nuevo", name="registro:new", opt={"permission": perms.REGISTER.name})
-    async def new(self, request: Request, documento: FromQuery[str] = "",
-                  direction: FromQuery[str] = "entrada") -> Template:
-        known = await personas.lookup(tenant_of(request), documento) if documento else None
-        values = {"direction": direction, "documento": documento, **forms.values_of(known)}
-        return await self._form(request, values)
+    async def new(self, request: Request, direction: FromQuery[str] = "entrada") -> Template:
+        return await self._form(request, {"direction": direction})
 
-    async def _form(self, request: Request, values: dict[str, str], error: str = "",
-                    status_code: int = 200) -> Template:
+    async def _form(self, request: Request, values: dict[str, str],
+                    error: DomainError | None = None, status_code: int = 200,
+                    **context: Any) -> Template:
         tenant = tenant_of(request)
         return await page(request, "registro/staff_form.html", status_code=status_code,
                           values=values, error=error, labels=labels,
-                          units=await services.units_of(tenant))
+                          units=await services.units_of(tenant), **context)
 
     @post("/nuevo", opt={"permission": perms.REGISTER.name})
     async def create(self, request: Request) -> Response:
         form = await request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("_")}
         files = [f for f in form.getall("anexos", []) if isinstance(f, UploadFile)]
+        if values.pop("buscar", ""):  # the interesado look-up, keeping what was typed
+            return await self._look_up(request, values, chosen_files(form))
         try:
             data = forms.asiento_from(values, await forms.anexos_from(
                 files, values.get("validez", "")))
             asiento = await services.register(tenant_of(request), data, channel="presencial",
                                               actor=actor_of(request).email)
         except DomainError as exc:
-            return await self._form(request, values, error=str(exc), status_code=422)
+            return await self._form(request, values, error=exc, status_code=422,
+                                    chosen=chosen_files(form))
         return Redirect(f"{_base(request)}/{asiento.id}?registrado=1")
+
+    async def _look_up(self, request: Request, values: dict[str, str],
+                       chosen: dict[str, list[str]]) -> Template:
+        """The form again with the known details of the NIF's person in the fields left
+        empty, or saying that the NIF is unknown; nothing typed is lost."""
+        nif = values.get("documento", "").strip()
+        known = await personas.lookup(tenant_of(request), nif) if nif else None
+        if known is None:
+            said = _("No consta ningún interesado con el NIF %(nif)s en el registro: escriba "
+                     "sus datos.") % {"nif": nif} if nif else _("Escriba el NIF que busca.")
+            return await self._form(request, values, looked_up=said, chosen=chosen)
+        filled = {k: v for k, v in forms.values_of(known).items() if v}
+        return await self._form(request, {**filled, **{k: v for k, v in values.items() if v}},
+                                looked_up=_("Datos del interesado recuperados del registro."),
+                                chosen=chosen)
 
     @get("/{asiento_id:int}", name="registro:detail", opt={"permission": perms.VIEW.name})
     async def detail(self, request: Request, asiento_id: FromPath[int]) -> Template:
@@ -114,7 +138,9 @@ class StaffController(Controller):
             await action(tenant_of(request), actor_of(request).email, values)
         except DomainError as exc:
             form = request.url.path.rsplit("/", 1)[-1]
-            return await _detail_page(request, asiento_id, error=str(exc), status_code=422,
+            if isinstance(exc, InvalidInput):
+                exc = exc.renamed(lambda field: _DETAIL_IDS.get(form, {}).get(field, ""))
+            return await _detail_page(request, asiento_id, error=exc, status_code=422,
                                       typed={form: values})
         return Redirect(f"{_base(request)}/{asiento_id}")
 
@@ -184,8 +210,10 @@ class StaffController(Controller):
             else:
                 raise sir.ExchangeNotFound(action)
         except (sir.InvalidExchange, InvalidInput) as exc:
+            if isinstance(exc, InvalidInput):  # the inputs are named by the exchange
+                exc = exc.renamed(lambda field: f"{field}{exchange_id}")
             return await page(request, "registro/staff_sir.html", labels=labels,
-                              status_code=422, error=str(exc),
+                              status_code=422, error=exc,
                               typed={f"{exchange_id}/{action}": values},
                               exchanges=await sir.list_exchanges(tenant))
         return Redirect(f"{_base(request)}/sir")

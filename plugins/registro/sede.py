@@ -13,16 +13,23 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, FieldError, InvalidInput
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from core.web.carpeta import CarpetaItem, CarpetaLink, CarpetaSection
+from core.web.i18n import N_
 from core.web.i18n import gettext as _
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, chosen_files, page, tenant_of
 from plugins.registro import forms, justificante, personas, services
 from plugins.registro.controllers import download
 from plugins.registro.schemas import InteresadoIn, Persona
 from plugins.registro.tables import Asiento, Interesado
+
+#: the instancia's labels where the asiento's schema names a field otherwise
+_SEDE_TITLES = {"extracto": "Asunto"}
+#: what the citizen must tell, and how the page asks for it when missing
+_TOLD = {"expone": N_("«Expone» es obligatorio: diga qué expone."),
+         "solicita": N_("«Solicita» es obligatorio: diga qué solicita.")}
 
 
 def citizen_of(request: Request) -> Actor:
@@ -82,13 +89,15 @@ class SedeController(Controller):
     path = "/"
     include_in_schema = False
 
-    async def _form(self, request: Request, values: dict[str, str], error: str = "",
-                    status_code: int = 200) -> Template:
+    async def _form(self, request: Request, values: dict[str, str],
+                    error: DomainError | None = None, status_code: int = 200,
+                    chosen: dict[str, list[str]] | None = None) -> Template:
         tenant = tenant_of(request)
         units = {code: u for code, u in (await services.units_of(tenant)).items()
                  if not u["is_office"]}
         return await page(request, "registro/sede_instancia.html", values=values,
-                          error=error, units=units, status_code=status_code)
+                          error=error, units=units, status_code=status_code,
+                          chosen=chosen or {})
 
     @get("/instancia", name="registro:instancia")
     async def form(self, request: Request) -> Template:
@@ -108,16 +117,18 @@ class SedeController(Controller):
                if field not in ("documento", "razon_social")}
         try:
             data = forms.asiento_from({**values, "direction": "entrada"},
-                                      await forms.anexos_from(files, ""))
+                                      await forms.anexos_from(files, ""), _SEDE_TITLES)
             data = msgspec.structs.replace(
                 data, interesados=[interesado_for(actor, own)], oficina="", unidad_origen="",
                 documentacion_fisica="3")
-            if not (data.expone.strip() and data.solicita.strip()):
-                raise InvalidInput(_("Indique qué expone y qué solicita"))
+            if missing := [FieldError(f, _(m)) for f, m in _TOLD.items()
+                           if not getattr(data, f).strip()]:
+                raise InvalidInput(_("Indique qué expone y qué solicita"), missing)
             asiento = await services.register(tenant, data, channel="sede",
                                               actor=actor.audit_name, presenter=actor.nif)
         except DomainError as exc:
-            return await self._form(request, values, error=str(exc), status_code=422)
+            return await self._form(request, values, error=exc, status_code=422,
+                                    chosen=chosen_files(form))
         return Redirect(f"/sede/{tenant.slug}/registro/justificantes/{asiento.id}")
 
     @get("/justificantes/{asiento_id:int}", name="registro:sede-justificante")

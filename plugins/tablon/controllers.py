@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, convert_input
+from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.tablon import permissions, services
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, Retirada
@@ -25,7 +25,7 @@ class StaffController(Controller):
     async def list_page(self, request: Request) -> Template:
         return await self._list(request)
 
-    async def _list(self, request: Request, error: str = "",
+    async def _list(self, request: Request, error: DomainError | None = None,
                     typed: dict[str, dict[str, str]] | None = None) -> Template:
         """The notices and the publishing form; a refused form comes back with its
         message and what was typed (``typed``: the form's action → its fields)."""
@@ -36,12 +36,16 @@ class StaffController(Controller):
                           typed=typed or {}, categories=settings.categories,
                           today=date.today())
 
-    async def _act(self, request: Request, form: str, action: Any) -> Response:
+    async def _act(self, request: Request, form: str, action: Any, ids: str = "") -> Response:
+        """Run a form's action; refused, the list again with that form's values and its
+        errors on its inputs (their ids: the field's name, then ``ids``)."""
         values = await form_values(request)
         try:
             await action({k: v for k, v in values.items() if v})  # empty: not given
         except DomainError as exc:
-            return await self._list(request, str(exc), {form: values})
+            if isinstance(exc, InvalidInput):
+                exc = exc.renamed(lambda field: field + ids)
+            return await self._list(request, exc, {form: values})
         return Redirect(f"/{tenant_of(request).slug}/tablon/")
 
     @post("/", opt={"permission": permissions.PUBLISH.name})
@@ -54,7 +58,7 @@ class StaffController(Controller):
     async def retire(self, request: Request, anuncio_id: FromPath[int]) -> Response:
         return await self._act(request, f"{anuncio_id}/retirar", lambda values: services.retire(
             tenant_of(request), anuncio_id, convert_input(values, Retirada).reason,
-            actor=actor_of(request).email))
+            actor=actor_of(request).email), ids=str(anuncio_id))
 
 
 class SedeController(Controller):

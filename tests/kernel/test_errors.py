@@ -55,3 +55,31 @@ def test_the_message_names_the_field_and_the_rule(value: dict, message: str) -> 
 def test_form_strings_are_converted() -> None:
     converted = convert_input({"reason": "vado", "plazas": "3", "day": "2026-12-07"}, Solicitud)
     assert (converted.plazas, converted.day) == (3, date(2026, 12, 7))
+
+
+def test_every_wrong_field_is_reported_not_only_the_first() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        convert_input({"plazas": "0", "day": "ayer", "color": "rojo",
+                       "personas": [{"name": "A"}, {"surname": "B"}]}, Solicitud)
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("reason", "«Motivo» es obligatorio."),
+        ("plazas", "«Plazas» debe ser 1 o más."),
+        ("day", "«day» debe ser una fecha (AAAA-MM-DD)."),
+        ("personas[0].name", "«Nombre» debe tener al menos 2 caracteres."),
+        ("personas[1].name", "«Nombre» es obligatorio."),
+        ("color", "«color» no se admite aquí.")]
+    assert str(refused.value).startswith("Datos no válidos: «Motivo» es obligatorio. «Plazas»")
+
+
+def test_a_refusal_renamed_to_the_form_fields() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        convert_input({"reason": "ab", "personas": [{"name": "A"}]}, Solicitud)
+    renamed = refused.value.renamed(lambda path: path.rsplit(".", 1)[-1])
+    assert [e.field for e in renamed.errors] == ["reason", "name"]
+    assert str(renamed) == str(refused.value)
+
+
+def test_the_page_may_name_a_field_as_its_label_does() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        convert_input({"reason": "ab"}, Solicitud, titles={"reason": "Asunto"})
+    assert str(refused.value) == "Datos no válidos: «Asunto» debe tener al menos 3 caracteres."

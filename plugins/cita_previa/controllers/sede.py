@@ -12,7 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from core.errors import InvalidInput, convert_input
+from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.cita_previa.controllers.forms import (
     answer_params,
@@ -41,7 +41,8 @@ def _is_citizen(request: Request) -> bool:
 
 async def _slots_page(request: Request, servicio: ServicioOut, channel: str,
                       chosen: dict[str, str], *, day: Any = None, reserva: str = "",
-                      form: dict[str, Any] | None = None, error: str | None = None,
+                      form: dict[str, Any] | None = None,
+                      error: DomainError | str | None = None,
                       change: dict[str, Any] | None = None) -> Response:
     """Pick a day and a slot (and, for a new booking, who comes)."""
     tenant = tenant_of(request)
@@ -111,8 +112,10 @@ class SedeController(Controller):
             booked = await booking.book(tenant, data, actor=actor_of(request),
                                         ip=client_ip(request), add_to=add_to)
         except (InvalidCita, InvalidInput) as exc:
+            if isinstance(exc, InvalidInput):  # the contact's fields are the inputs' ids
+                exc = exc.renamed(lambda field: "" if field.startswith("lines") else field)
             return await _slots_page(request, servicio, channel, chosen, day=form.get("fecha"),
-                                     reserva=token, form=form, error=str(exc))
+                                     reserva=token, form=form, error=exc)
         return Redirect(f"{_base(request)}/reservas/{token or booked.token}", status_code=303)
 
     @staticmethod

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from core.calendar_app.services import calendar_of
-from core.errors import InvalidInput, convert_input
+from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.cita_previa import permissions
 from plugins.cita_previa.controllers.forms import parse_day
@@ -42,11 +42,23 @@ async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
     return values, (await request.form()).getall("channels", [])
 
 
+_PREFIX = {"oficinas": "of", "servicios": "sv", "agendas": "ag"}  # form → its inputs' ids
+
+
+def _input_id(form: str, field: str) -> str:
+    """The id of the input of ``field`` in the configuration form posted to ``form``
+    (``agendas``, ``agendas/3/excepciones``…), "" when it has none."""
+    name = {"slot_minutes": "slot"}.get(field, field).replace("timetable.", "h-")
+    if form.endswith("/excepciones"):
+        return f"ex-{name}-{form.split('/')[1]}"
+    return f"{_PREFIX[form]}-{name}" if form in _PREFIX else ""
+
+
 class StaffController(Controller):
     path = "/"
     include_in_schema = False
 
-    async def _overview(self, request: Request, error: str | None = None,
+    async def _overview(self, request: Request, error: DomainError | None = None,
                         typed: dict[str, dict[str, Any]] | None = None) -> Response:
         """The configuration page; ``typed`` holds what was posted to a refused form (by
         its action), shown again in that form."""
@@ -75,7 +87,9 @@ class StaffController(Controller):
             await action(values, channels)
         except (InvalidCita, InvalidInput) as exc:
             form = request.url.path.split("/cita_previa/", 1)[1]
-            return await self._overview(request, str(exc),
+            if isinstance(exc, InvalidInput):
+                exc = exc.renamed(lambda field: _input_id(form, field))
+            return await self._overview(request, exc,
                                         typed={form: {**values, "channels": channels}})
         return Redirect(f"/{tenant_of(request).slug}/cita_previa/", status_code=303)
 

@@ -105,7 +105,7 @@ async def test_bad_input_shows_a_readable_page_and_saves_nothing(client, cita_te
              ({"nif": make_nif(1), "franja": "x|y"}, "Elija una franja"),
              ({"nif": make_nif(1), "canal": "telefono"}, "teléfono"),
              ({"nif": make_nif(1), "otra_nombre_1": "Ana", "otra_nif_1": "1"}, "no es válido"),
-             ({"nif": make_nif(1), "email": "pedro@"}, "Datos no válidos")]
+             ({"nif": make_nif(1), "email": "pedro@"}, "No se ha podido enviar")]
     for changes, message in cases:
         response = await client.post(f"{base}/servicios/padron/franjas",
                                      data={**form, **changes},

@@ -42,8 +42,10 @@ async def test_staff_forms_configure_the_sede(client, make_tenant, login):
     many = await client.post(f"{base}/agendas", headers=headers,
                              data={**form, "capacity": "muchas"})
     assert many.status_code == 422 and 'role="alert"' in many.text
-    assert "Datos no válidos" in many.text
+    assert "No se ha podido enviar" in many.text
     assert "«Personas por franja» debe ser un número entero" in many.text
+    assert 'href="#ag-capacity"' in many.text  # the summary leads to the input, marked
+    assert 'aria-invalid="true" aria-describedby="ag-capacity-error"' in many.text
     for kept in ('name="name" value="Técnico"', 'value="muchas"', 'value="30"',
                  'value="presencial" checked', f'value="{servicio.id}" selected',
                  'name="h_lunes" value="00:00-24:00"'):

@@ -181,7 +181,12 @@ async def test_a_solicitud_in_the_sede_opens_its_expediente(client, entidad, dra
         provider="clave", audience="citizen", nif="12345678Z", name="Ana Pérez Gil"),
         "127.0.0.1", tenant.id))
     catalogue = await client.get(f"/sede/{tenant.slug}/tramites/", headers=HTML)
-    assert "Solicitudes en los procedimientos de la entidad" in catalogue.text
+    assert "Solicitudes en los procedimientos de la entidad" not in catalogue.text
+    own = f"/sede/{tenant.slug}/tramites/procedimiento-{licencia.id}"
+    assert f'href="{own}">Licencia de obra menor</a>' in catalogue.text  # each its own entry
+    procedure = await client.get(own, headers=HTML)
+    assert procedure.status_code == 200 and "Estimatorio" in procedure.text
+    assert f'href="/sede/{tenant.slug}/expedientes/{licencia.id}/solicitud"' in procedure.text
     listing = await client.get(f"{sede}/", headers=HTML)
     assert "Licencia de obra menor" in listing.text and "Estimatorio" in listing.text
     form = await client.get(f"{sede}/{licencia.id}/solicitud", headers=HTML)
@@ -207,3 +212,21 @@ async def test_a_solicitud_in_the_sede_opens_its_expediente(client, entidad, dra
     assert docs[0].title == "presupuesto.pdf" and docs[0].source == "registro"
     carpeta = await client.get(f"/sede/{tenant.slug}/carpeta/", headers=HTML)
     assert summary.code in carpeta.text and "Abierto" in carpeta.text
+    mine = f"/sede/{tenant.slug}/expedientes/mis/{summary.id}"
+    assert f'href="{mine}"' in carpeta.text  # the expediente can be opened
+    opened = await client.get(mine, headers=HTML)
+    assert opened.status_code == 200 and summary.code in opened.text
+    assert "Abierto" in opened.text and "presupuesto.pdf" in opened.text
+    pdf = await client.get(f"{mine}/documentos/{docs[0].id}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = await entidad(plugins=PLUGINS)
+    client.cookies.set(SESSION_COOKIE, await open_citizen_session(ExternalIdentity(
+        provider="clave", audience="citizen", nif="00000000T", name="Otro Vecino"),
+        "127.0.0.1", tenant.id))
+    assert (await client.get(mine, headers=HTML)).status_code == 404  # another citizen
+    assert (await client.get(f"{mine}/documentos/{docs[0].id}")).status_code == 404
+    client.cookies.set(SESSION_COOKIE, await open_citizen_session(ExternalIdentity(
+        provider="clave", audience="citizen", nif="12345678Z", name="Ana Pérez Gil"),
+        "127.0.0.1", other.id))
+    elsewhere = f"/sede/{other.slug}/expedientes/mis/{summary.id}"
+    assert (await client.get(elsewhere, headers=HTML)).status_code == 404  # another entity

@@ -4,6 +4,7 @@ certificates and remesas with their progress."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import msgspec
@@ -16,8 +17,8 @@ from core.calendar_app.services import calendar_of
 from core.documents.controllers import download
 from core.documents.services import read_content
 from core.documents.uploads import read_limited, stream_form
-from core.errors import convert_input
-from core.web.pages import actor_of, page, tenant_of
+from core.errors import DomainError, InvalidInput, convert_input
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.expedientes import resoluciones
 from plugins.expedientes import services as expedientes
 from plugins.notificaciones import (
@@ -74,20 +75,36 @@ class StaffController(Controller):
     @get("/nueva", name="notificaciones:nueva", opt=NOTIFY)
     async def nueva(self, request: Request, expediente_id: FromQuery[int | None] = None,
                     resolucion_id: FromQuery[int | None] = None) -> Template:
+        return await self._nueva(request, expediente_id, {
+            "resolucion_id": str(resolucion_id or "")})
+
+    async def _nueva(self, request: Request, expediente_id: int | None,
+                     values: dict[str, str], error: DomainError | None = None) -> Template:
+        """The form; refused, it comes back with every wrong field named and what was
+        typed (``values``)."""
         tenant = tenant_of(request)
         expediente = await expedientes.get(tenant, expediente_id) if expediente_id else None
         firmadas = [r for r in await resoluciones.of_expediente(tenant, expediente_id)
                     if r.state == "firmada"] if expediente_id else []
+        lines = interesados_lines(expediente) if expediente else ""
         return await page(request, "notificaciones/nueva.html", expediente=expediente,
-                          resoluciones=firmadas, resolucion_id=resolucion_id,
-                          lines=interesados_lines(expediente) if expediente else "")
+                          resoluciones=firmadas, values={"destinatarios": lines, **values},
+                          error=error, status_code=422 if error else 200)
 
     @post("/nueva", opt=NOTIFY)
-    async def notificar(self, request: Request, data: URLEncodedBody[NotificarForm]
-                        ) -> Redirect:
-        issued = await services.notify(tenant_of(request),
-                                       convert_input(data.notificacion(), NotificacionIn),
-                                       actor=actor_of(request).audit_name)
+    async def notificar(self, request: Request) -> Response:
+        values = await form_values(request)
+        try:
+            form = convert_input(values, NotificarForm)
+            issued = await services.notify(tenant_of(request),
+                                           convert_input(form.notificacion(), NotificacionIn),
+                                           actor=actor_of(request).audit_name)
+        except DomainError as exc:
+            if isinstance(exc, InvalidInput):  # destinatarios[0].nif → its textarea
+                exc = exc.renamed(lambda field: re.split(r"[.\[]", field, maxsplit=1)[0])
+            expediente_id = values.get("expediente_id", "")
+            return await self._nueva(request, int(expediente_id) if expediente_id.isdigit()
+                                     else None, values, exc)
         if len(issued) == 1:
             return Redirect(f"{_base(request)}/{issued[0].id}")
         return Redirect(f"{_base(request)}/")

@@ -40,5 +40,15 @@ async def test_notify_from_an_expediente_through_the_staff_pages(client, entidad
         "subject": "Fecha mal escrita", "act_date": "31/12/2026",
         "destinatarios": f"{ANA}; Ana Ruiz"}, headers={**HTML, **await csrf_headers(client)})
     assert misdated.status_code == 422 and "«Fecha del acto» debe ser una fecha" in misdated.text
+    # the form again, not an error page: every wrong field next to its input, all kept
+    assert '<form method="post" class="form">' in misdated.text
+    assert 'id="act_date-error"' in misdated.text and 'href="#act_date"' in misdated.text
+    assert 'value="Fecha mal escrita"' in misdated.text and 'value="31/12/2026"' in misdated.text
+    assert f"{ANA}; Ana Ruiz</textarea>" in missing.text and 'value="Sin recursos"' in missing.text
+    both = await client.post(f"{base}/nueva", data={
+        "subject": "Tasa", "act_date": "ayer", "channel": "papel", "destinatarios": ""},
+        headers={**HTML, **await csrf_headers(client)})
+    assert both.status_code == 422 and 'href="#act_date"' in both.text
+    assert 'href="#destinatarios"' in both.text and 'value="papel" selected' in both.text
     dashboard = await client.get(f"/{tenant.slug}/", headers=HTML)
     assert "Resoluciones sin notificar" in dashboard.text

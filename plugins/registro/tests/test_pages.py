@@ -62,7 +62,7 @@ async def test_bad_form_shows_the_error_keeps_the_values_and_saves_nothing(
         data={"documento": "12345678Z", "nombre": "Ana", "apellido1": "García",
               "extracto": "Va"})
     assert short.status_code == 422 and 'role="alert"' in short.text
-    assert "Datos no válidos" in short.text
+    assert "No se ha podido enviar" in short.text
     assert "«Extracto» debe tener al menos 3 caracteres" in short.text
     assert 'value="Ana"' in short.text and 'value="García"' in short.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
@@ -80,7 +80,7 @@ async def test_bad_values_in_the_detail_and_sir_forms_are_shown_readably(
     rectified = await client.post(f"{base}/{asiento.id}/rectificar", headers=headers,
                                   data={"extracto": "Otro extracto", "reason": "x"})
     assert rectified.status_code == 422 and 'role="alert"' in rectified.text
-    assert "Datos no válidos" in rectified.text
+    assert "No se ha podido enviar" in rectified.text
     assert "«Motivo» debe tener al menos 3 caracteres" in rectified.text
     assert ">Otro extracto</textarea>" in rectified.text  # what was typed is kept
     assert 'name="reason" value="x"' in rectified.text
@@ -88,7 +88,7 @@ async def test_bad_values_in_the_detail_and_sir_forms_are_shown_readably(
     resent = await client.post(f"{base}/sir/{sent.id}/reenviar", headers=headers,
                                data={"destino": "no vale"})
     assert resent.status_code == 422 and 'role="alert"' in resent.text
-    assert "Datos no válidos" in resent.text
+    assert "No se ha podido enviar" in resent.text
     assert "«Oficina de destino» no tiene el formato pedido" in resent.text
     assert (await sir.get(entity.tenant, sent.id)).counterpart == "O99999999"
 
@@ -97,9 +97,52 @@ async def test_look_up_prefills_a_known_person(client, make_entity, staff):
     entity = await make_entity()
     await services.register(entity.tenant, solicitud(), channel="presencial", actor="t")
     await staff(client, entity.tenant, "registro")
-    form = await client.get(f"/{entity.slug}/registro/nuevo",
-                            params={"documento": "12345678Z"}, headers=HTML)
-    assert 'value="José María"' in form.text and 'value="Peña"' in form.text
+    form = await client.get(f"/{entity.slug}/registro/nuevo", headers=HTML)
+    assert 'formmethod="get"' not in form.text  # the token and the data stay out of the URL
+    found = await client.post(f"/{entity.slug}/registro/nuevo",
+                              headers={**HTML, **await csrf_headers(client)},
+                              data={"documento": "12345678Z", "buscar": "1",
+                                    "extracto": "Lo que ya escribí", "apellido2": "Ruiz"})
+    assert found.status_code == 200
+    assert 'value="José María"' in found.text and 'value="Peña"' in found.text
+    assert "Lo que ya escribí</textarea>" in found.text and 'value="Ruiz"' in found.text
+    assert (await services.search(entity.tenant, services.Search()))[1] == 1  # no new one
+
+
+async def test_an_unknown_nif_is_said_and_what_was_typed_is_kept(client, make_entity, staff):
+    entity = await make_entity()
+    await staff(client, entity.tenant, "registro")
+    unknown = await client.post(
+        f"/{entity.slug}/registro/nuevo", headers={**HTML, **await csrf_headers(client)},
+        data={"documento": "00000000T", "buscar": "1", "nombre": "Lucía",
+              "extracto": "Licencia de obra"},
+        files={"anexos": ("plano.pdf", PDF, "application/pdf")})
+    assert unknown.status_code == 200
+    assert "No consta ningún interesado con el NIF 00000000T" in unknown.text
+    assert 'value="Lucía"' in unknown.text and "Licencia de obra</textarea>" in unknown.text
+    assert "Vuelva a elegir el fichero: plano.pdf" in unknown.text
+    assert (await services.search(entity.tenant, services.Search()))[1] == 0
+
+
+async def test_a_refused_entry_names_every_wrong_field_next_to_its_input(
+        client, make_entity, staff):
+    entity = await make_entity()
+    await staff(client, entity.tenant, "registro")
+    refused = await client.post(
+        f"/{entity.slug}/registro/nuevo", headers={**HTML, **await csrf_headers(client)},
+        data={"documento": "12345678Z", "nombre": "Ana", "apellido1": "García",
+              "codigo_postal": "420000", "extracto": "Va"},
+        files={"anexos": ("escaneo.pdf", PDF, "application/pdf")})
+    assert refused.status_code == 422
+    text = refused.text
+    assert 'id="error-summary"' in text and "hay 2 errores" in text
+    assert '<a href="#codigo_postal">«Código postal» admite como máximo 5 caracteres.</a>' in text
+    assert '<a href="#extracto">«Extracto» debe tener al menos 3 caracteres.</a>' in text
+    assert 'aria-invalid="true" aria-describedby="extracto-error"' in text
+    assert 'id="extracto-error"' in text and 'id="codigo_postal-error"' in text
+    assert 'aria-describedby="anexos-notice"' in text
+    assert "Vuelva a elegir el fichero: escaneo.pdf" in text
+    assert 'value="Ana"' in text and 'value="García"' in text
 
 
 async def test_search_detail_actions_inbox_and_libro(client, make_entity, staff, drain):
@@ -123,7 +166,7 @@ async def test_search_detail_actions_inbox_and_libro(client, make_entity, staff,
     refused = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
                                 data={"reason": "x"})
     assert refused.status_code == 422 and 'role="alert"' in refused.text
-    assert "Datos no válidos" in refused.text
+    assert "No se ha podido enviar" in refused.text
     assert 'id="devolver-motivo" name="reason" value="x"' in refused.text
     back = await client.post(f"{base}/{pending.id}/devolver", headers=headers,
                              data={"reason": "No corresponde a Intervención"})

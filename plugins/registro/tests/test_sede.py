@@ -4,6 +4,7 @@ justificante is handed back to them (and only them) and listed in their carpeta.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import httpx
 from stdnum.es import cif
@@ -97,7 +98,30 @@ async def test_an_incomplete_instancia_saves_nothing(client, make_entity):
     short = await client.post(f"/sede/{entity.slug}/registro/instancia",
                               data={**INSTANCIA, "extracto": "Va"},
                               headers={**HTML, **await csrf_headers(client)})
-    assert short.status_code == 422 and "Datos no válidos" in short.text
-    assert "«Extracto» debe tener al menos 3 caracteres" in short.text
+    assert short.status_code == 422 and "No se ha podido enviar" in short.text
+    assert "«Asunto» debe tener al menos 3 caracteres" in short.text  # as the label says
+    assert "«Extracto»" not in short.text
     assert "Que el árbol de mi calle" in short.text
     assert (await services.search(entity.tenant, services.Search()))[1] == 0
+    both = await client.post(f"/sede/{entity.slug}/registro/instancia",
+                             data={**INSTANCIA, "expone": "", "solicita": ""},
+                             headers={**HTML, **await csrf_headers(client)},
+                             files={"anexos": ("foto.png", b"\x89PNG", "image/png")})
+    assert both.status_code == 422 and "hay 2 errores" in both.text
+    assert '<a href="#expone">' in both.text and '<a href="#solicita">' in both.text
+    assert 'id="solicita-error"' in both.text
+    assert "Vuelva a elegir el fichero: foto.png" in both.text
+
+
+async def test_each_label_of_the_instancia_sits_right_above_its_own_input(client, make_entity):
+    entity = await make_entity()
+    await as_citizen(client, entity.tenant)
+    form = (await client.get(f"/sede/{entity.slug}/registro/instancia", headers=HTML)).text
+    control = r"<(?:input|textarea|select) id=\"([\w-]+)\""
+    pairs = re.findall(r"<label for=\"([\w-]+)\">[^<]*</label>\s*" + control,
+                       form)
+    fields = ["nombre", "apellido1", "apellido2", "email", "telefono", "direccion",
+              "codigo_postal", "extracto", "expone", "solicita", "anexos"]
+    assert [label for label, _ in pairs if label in fields] == fields
+    assert all(label == control for label, control in pairs)
+    assert form.count('class="field"') >= len(fields)  # one grid cell per label + input

@@ -89,6 +89,12 @@ async def test_a_refused_staff_form_says_why_and_keeps_what_was_typed(client, ma
                               data={"reason": "No"})
     assert short.status_code == 422 and "«Motivo» debe tener al menos 3" in short.text
     assert f'id="reason{anuncio.id}" name="reason" value="No"' in short.text
+    assert f'aria-invalid="true" aria-describedby="reason{anuncio.id}-error"' in short.text
+    assert f'href="#reason{anuncio.id}"' in short.text  # the summary leads to that input
+    both = await client.post(f"{base}/", headers=headers,
+                             data={"title": "Ba", "body": "Texto", "publish_from": "ayer"})
+    assert 'href="#title"' in both.text and 'href="#publish_from"' in both.text
+    assert 'id="publish_from-error"' in both.text
     assert (await services.list_all(tenant))[0].state == "publicado"
 
 

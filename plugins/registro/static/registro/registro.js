@@ -1,5 +1,5 @@
 // Counter speed for the registro's entry form: Enter on a NIF looks the person up and
-// fills the fields; Ctrl+Enter registers; Alt+N opens a new entry. The form works without.
+// fills the fields (or says the NIF is unknown); Ctrl+Enter registers; Alt+N opens a new entry. The form works without.
 (function () {
   "use strict";
   var form = document.getElementById("asiento-form");
@@ -28,6 +28,8 @@
           if (target && !target.value && person[key]) { target.value = person[key]; }
         });
       }
+      var status = document.getElementById("lookup-status");
+      if (status && !prefix) { status.textContent = person ? "" : form.dataset.unknown; }
       var next = document.getElementById(prefix + "nombre");
       (person && !prefix ? document.getElementById("extracto") : next).focus();
     });
