@@ -30,6 +30,7 @@ from core.documents.eni import (
     documento_xml,
     make_identificador,
 )
+from core.documents.pdfcheck import PdfRefused, check_pdf_bytes
 from core.documents.schemas import (
     DocumentIssued,
     DocumentOut,
@@ -122,6 +123,15 @@ def _checked_pdf(pdf: bytes) -> None:
     limit = _kernel.current().settings.upload_max_bytes
     if len(pdf) > limit:
         raise TooLarge(BlobTooLarge(limit).args[0])
+
+
+async def check_pdf_structure(pdf: bytes) -> None:
+    """Refuse (``RefusedContent``) a PDF that fails the structure check of ``pdfcheck``:
+    damaged, a polyglot or a bomb. Run before pyHanko or anyone else parses it."""
+    try:
+        await check_pdf_bytes(pdf)
+    except PdfRefused as exc:
+        raise RefusedContent(str(exc), exc.status_code) from exc
 
 
 def _sha256(data: bytes) -> str:
@@ -305,6 +315,7 @@ async def sign_document(tenant: TenantContext, document_id: int, signer: SignerB
             raise InvalidDocument("Solo se pueden firmar documentos PDF")
         number = row["current_version"] + 1
         pdf = await _read_version(tenant, document_id, row["current_version"])
+        await check_pdf_structure(pdf)
         csv = row["csv"]
         signed = await _signed(pdf, signer, csv=csv,
                                url=verify_url(tenant, csv) if csv else None,

@@ -15,7 +15,12 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
-from core.documents.services import InvalidDocument, get_document, read_content
+from core.documents.services import (
+    InvalidDocument,
+    check_pdf_structure,
+    get_document,
+    read_content,
+)
 from core.documents.uploads import body_chunks, read_limited, stream_form
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
@@ -30,6 +35,7 @@ from .validation import ValidationReport, validate_pdf
 async def validate(pdf: bytes) -> ValidationReport:
     """Validate every signature of ``pdf`` against the deployment's trust roots."""
     roots = trust_roots(_kernel.current().settings)
+    await check_pdf_structure(pdf)  # pyHanko never sees what qpdf cannot read
     try:
         return await asyncio.to_thread(validate_pdf, pdf, roots)
     except InvalidPdfError as exc:
@@ -83,13 +89,22 @@ class StaffSigning(Controller):
         user_id, email = _me(request)
         form = await request.form()
         if form.get("confirmo") != "si":
-            step = await flows.my_step(tenant, step_id, user_id)
-            return await page(request, "core:firma/step.html", status_code=422, step=step,
-                              flow=await flows.get_flow(tenant, step["flow"]),
-                              document=await get_document(tenant, step["document"]),
-                              error=_("Marque la casilla para confirmar la firma"))
-        await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
+            return await self._step_again(request, step_id, 422,
+                                          _("Marque la casilla para confirmar la firma"))
+        try:
+            await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
+        except InvalidDocument as exc:  # the step stays pending
+            return await self._step_again(request, step_id, exc.status_code, str(exc))
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
+
+    async def _step_again(self, request: Request, step_id: int, status: int,
+                          error: str) -> Template:
+        """The step's page again, with why it was not signed."""
+        tenant = tenant_of(request)
+        step = await flows.my_step(tenant, step_id, _me(request)[0])
+        return await page(request, "core:firma/step.html", status_code=status, step=step,
+                          flow=await flows.get_flow(tenant, step["flow"]),
+                          document=await get_document(tenant, step["document"]), error=error)
 
     @post("/{step_id:int}/rechazar", opt={"permission": permissions.SIGN.name})
     async def reject(self, request: Request, step_id: FromPath[int]) -> Redirect:

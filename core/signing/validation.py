@@ -17,7 +17,6 @@ from collections.abc import Iterable
 
 import msgspec
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     KeyUsageConstraints,
@@ -27,7 +26,7 @@ from pyhanko.sign.validation import (
 from pyhanko_certvalidator import ValidationContext
 
 from .errors import InvalidPdfError
-from .pdfread import read_pdf
+from .pdfread import PARSE_ERRORS, read_pdf
 
 PADES_SUBFILTER = "/ETSI.CAdES.detached"
 _KEY_USAGE = KeyUsageConstraints(
@@ -102,7 +101,7 @@ async def async_validate_pdf(
     roots = list(trust_roots)
     try:
         signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
+    except PARSE_ERRORS as exc:
         raise InvalidPdfError(f"unreadable signature fields: {exc}") from exc
     reports = []
     for sig in signatures:
@@ -111,7 +110,7 @@ async def async_validate_pdf(
             status = await async_validate_pdf_signature(
                 sig, signer_validation_context=context, key_usage_settings=_KEY_USAGE
             )
-        except (PdfError, ValueError, KeyError, TypeError) as exc:  # incl. SignatureValidationError
+        except PARSE_ERRORS as exc:  # incl. SignatureValidationError
             reports.append(SignatureReport(field_name=str(sig.field_name), error=str(exc)))
             continue
         reports.append(_report(sig, status))
