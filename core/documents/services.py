@@ -30,6 +30,7 @@ from core.documents.eni import (
     documento_xml,
     make_identificador,
 )
+from core.documents.filenames import safe_filename
 from core.documents.pdfcheck import PdfRefused, check_pdf_bytes
 from core.documents.schemas import (
     DocumentIssued,
@@ -284,8 +285,8 @@ async def upload_document(
         raise TooLarge(str(exc)) from exc
     async with atomic():
         document_id = await _insert(tenant, meta, csv=None, title=title.strip(),
-                                    filename=filename[-255:], mime=mime, blob=blob, actor=actor,
-                                    note="subido")
+                                    filename=safe_filename(filename), mime=mime, blob=blob,
+                                    actor=actor, note="subido")
         await record(tenant.id, "documents.uploaded", actor=actor, target=meta.identificador,
                      detail={"title": title, "sha256": blob.sha256, "size": blob.size})
         await emit(tenant.id, DocumentUploaded(document_id=document_id,

@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
+from core.documents.controllers import download
 from core.documents.services import (
     InvalidDocument,
     check_pdf_structure,
@@ -80,8 +81,7 @@ class StaffSigning(Controller):
         user_id, _ = _me(request)
         step = await flows.my_step(tenant, step_id, user_id)
         document, content = await read_content(tenant, step["document"])
-        return Response(content, media_type=document.mime, headers={
-            "content-disposition": f'inline; filename="{document.identificador}.pdf"'})
+        return download(content, document.mime, f"{document.identificador}.pdf", "inline")
 
     @post("/{step_id:int}/firmar", opt={"permission": permissions.SIGN.name})
     async def sign(self, request: Request, step_id: FromPath[int]) -> Response:
