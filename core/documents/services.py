@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from core import kernel as _kernel
@@ -31,7 +33,7 @@ from core.documents.eni import (
     make_identificador,
 )
 from core.documents.filenames import safe_filename
-from core.documents.pdfcheck import PdfRefused, check_pdf_bytes
+from core.documents.pdfcheck import PdfRefused, check_pdf_bytes, check_pdf_file
 from core.documents.schemas import (
     DocumentIssued,
     DocumentOut,
@@ -124,6 +126,36 @@ def _checked_pdf(pdf: bytes) -> None:
     limit = _kernel.current().settings.upload_max_bytes
     if len(pdf) > limit:
         raise TooLarge(BlobTooLarge(limit).args[0])
+
+
+async def _structure_checked(chunks: AsyncIterator[bytes], limit: int
+                             ) -> AsyncIterator[bytes]:
+    """The PDF of ``chunks`` once it passed the structure check: spooled to a temporary
+    file (never whole in memory, ``TooLarge`` past ``limit``), checked, then read back."""
+    spool = tempfile.NamedTemporaryFile(suffix=".pdf")
+    try:
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(BlobTooLarge(limit).args[0])
+            spool.write(chunk)
+        spool.flush()
+        await asyncio.to_thread(check_pdf_file, Path(spool.name))
+    except PdfRefused as exc:
+        spool.close()
+        raise RefusedContent(str(exc), exc.status_code) from exc
+    except BaseException:
+        spool.close()
+        raise
+
+    async def read_back() -> AsyncIterator[bytes]:
+        with spool:
+            spool.seek(0)
+            while chunk := spool.read(1 << 20):
+                yield chunk
+
+    return read_back()
 
 
 async def check_pdf_structure(pdf: bytes) -> None:
@@ -279,6 +311,8 @@ async def upload_document(
         mime = check_content(head, declared_mime, filename)
     except ContentMismatch as exc:
         raise RefusedContent(str(exc), exc.status_code) from exc
+    if mime == PDF:
+        whole = await _structure_checked(whole, limit)
     try:
         blob = await _kernel.current().blobs.put_stream(whole, max_bytes=limit)
     except BlobTooLarge as exc:
