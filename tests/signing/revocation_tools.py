@@ -19,7 +19,7 @@ class CrlServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 self.send_response(200)
                 self.send_header("content-type", "application/pkix-crl")
                 self.send_header("content-length", str(len(server.crl)))
