@@ -5,6 +5,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from core.textclean import bad_text_path
+from core.textclean import message as textclean_message
+
 T = TypeVar("T")
 
 
@@ -23,7 +26,10 @@ class InvalidInput(DomainError):
 
 def convert_input(value: object, type_: type[T]) -> T:
     """``msgspec.convert`` from form or query strings; ``InvalidInput`` when invalid, with
-    a message in Spanish naming the field (see :func:`readable`)."""
+    a message in Spanish naming the field (see :func:`readable`); text with control or
+    non-characters is refused first (:mod:`core.textclean`)."""
+    if (path := bad_text_path(value)) is not None:
+        raise InvalidInput(textclean_message(_label(type_, path)))
     try:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:

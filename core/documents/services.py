@@ -52,6 +52,8 @@ from core.signing.errors import SigningError
 from core.signing.signatures import Signed, add_signature
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
+from core.textclean import bad_text
+from core.textclean import message as textclean_message
 
 PDF = "application/pdf"
 
@@ -298,6 +300,8 @@ async def upload_document(
     """
     if not 3 <= len(title.strip()) <= 300:
         raise InvalidDocument("El título debe tener entre 3 y 300 caracteres")
+    if bad_text(title):  # a multipart field: not seen by the request hook
+        raise InvalidDocument(textclean_message("Título"))
     await _check_organo(tenant, organo)
     meta = _metadata(tenant, datetime.now(UTC), organo=organo, origen=origen,
                      estado_elaboracion=EstadoElaboracion.ORIGINAL,
