@@ -5,6 +5,7 @@ plugin: JSON bodies, url-encoded forms, query strings and multipart upload field
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -26,16 +27,15 @@ async def test_json_bodies_and_queries_refuse_them_naming_the_field(client, make
     tenant = await make_tenant(plugins=("registro",))
     await login(client, tenant, "registro")
     headers = await csrf_headers(client)
-    body = {"extracto": "Solicitud de licencia",
-            "interesados": [{"document": "12345678Z", "name": f"Ana{bad}", "first_surname": "P"}]}
-    raw = ('{"extracto": "Solicitud de licencia", "interesados": [{"document": "12345678Z", '
-           '"name": "Ana\\u%04x", "first_surname": "P"}]}' % ord(bad[0]))
-    response = await client.post(f"/api/v1/{tenant.slug}/registro/asientos", content=raw,
+    body = {"extracto": "Solicitud de licencia", "interesados": [
+        {"document": "12345678Z", "name": f"Ana{bad}", "first_surname": "P"}]}
+    response = await client.post(f"/api/v1/{tenant.slug}/registro/asientos",
+                                 content=json.dumps(body),  # \u0000, \ufffe… escaped
                                  headers={**headers, "content-type": "application/json"})
     assert response.status_code == 422, (bad, response.text)
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "interesados[0].name" in response.json()["detail"], response.text
-    assert body  # the same asiento without the character goes in:
+    # the same asiento without the character goes in:
     body["interesados"][0]["name"] = "Ana"
     ok = await client.post(f"/api/v1/{tenant.slug}/registro/asientos", json=body,
                            headers=headers)
