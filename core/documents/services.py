@@ -13,9 +13,10 @@ import hashlib
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from core import kernel as _kernel
 from core.audit.log import record
@@ -130,34 +131,35 @@ def _checked_pdf(pdf: bytes) -> None:
         raise TooLarge(BlobTooLarge(limit).args[0])
 
 
-async def _structure_checked(chunks: AsyncIterator[bytes], limit: int
-                             ) -> AsyncIterator[bytes]:
-    """The PDF of ``chunks`` once it passed the structure check: spooled to a temporary
-    file (never whole in memory, ``TooLarge`` past ``limit``), checked, then read back."""
-    spool = tempfile.NamedTemporaryFile(suffix=".pdf")
-    try:
+@asynccontextmanager
+async def spooled(chunks: AsyncIterator[bytes], max_bytes: int) -> AsyncIterator[IO[bytes]]:
+    """A stream written to a temporary file (never whole in memory; ``TooLarge`` as soon
+    as it passes ``max_bytes``), rewound; the file is gone when the block ends."""
+    with tempfile.NamedTemporaryFile(suffix=".upload") as spool:
         size = 0
         async for chunk in chunks:
             size += len(chunk)
-            if size > limit:
-                raise TooLarge(BlobTooLarge(limit).args[0])
+            if size > max_bytes:
+                raise TooLarge(BlobTooLarge(max_bytes).args[0])
             spool.write(chunk)
         spool.flush()
-        await asyncio.to_thread(check_pdf_file, Path(spool.name))
-    except PdfRefused as exc:
-        spool.close()
-        raise RefusedContent(str(exc), exc.status_code) from exc
-    except BaseException:
-        spool.close()
-        raise
+        spool.seek(0)
+        yield spool
 
-    async def read_back() -> AsyncIterator[bytes]:
-        with spool:
-            spool.seek(0)
-            while chunk := spool.read(1 << 20):
-                yield chunk
 
-    return read_back()
+async def _read_back(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    while chunk := spool.read(1 << 20):
+        yield chunk
+
+
+async def _store_checked_pdf(chunks: AsyncIterator[bytes], limit: int) -> BlobRef:
+    """Store an uploaded PDF once it passed the structure check (``RefusedContent``)."""
+    async with spooled(chunks, limit) as spool:
+        try:
+            await asyncio.to_thread(check_pdf_file, Path(spool.name))
+        except PdfRefused as exc:
+            raise RefusedContent(str(exc), exc.status_code) from exc
+        return await _kernel.current().blobs.put_stream(_read_back(spool), max_bytes=limit)
 
 
 async def check_pdf_structure(pdf: bytes) -> None:
@@ -315,10 +317,9 @@ async def upload_document(
         mime = check_content(head, declared_mime, filename)
     except ContentMismatch as exc:
         raise RefusedContent(str(exc), exc.status_code) from exc
-    if mime == PDF:
-        whole = await _structure_checked(whole, limit)
     try:
-        blob = await _kernel.current().blobs.put_stream(whole, max_bytes=limit)
+        blob = await (_store_checked_pdf(whole, limit) if mime == PDF else
+                      _kernel.current().blobs.put_stream(whole, max_bytes=limit))
     except BlobTooLarge as exc:
         raise TooLarge(str(exc)) from exc
     async with atomic():
