@@ -38,6 +38,7 @@ from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
 from core.tenancy.rls import RequestScopeMiddleware
 from core.tenancy.services import RESERVED_SLUGS
+from core.textclean import refuse_bad_text
 from core.web import formats, i18n, labels
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
         openapi_config=openapi,
         exception_handlers={Exception: handle_exception},
+        before_request=refuse_bad_text,
         before_send=[remember_language],
         middleware=[RequestScopeMiddleware,
                     DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(

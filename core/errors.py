@@ -7,6 +7,8 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
 
+from core.textclean import bad_text_path
+from core.textclean import saying as bad_text_saying
 from core.types import EMAIL_PATTERN, HOSTNAME_PATTERN, URL_PATTERN
 
 T = TypeVar("T")
@@ -54,7 +56,11 @@ def convert_input(value: object, type_: type[T], titles: Mapping[str, str] | Non
     """``msgspec.convert`` from form or query strings; ``InvalidInput`` when invalid,
     naming in Spanish every wrong field by the title of its ``msgspec.Meta`` (else its
     name), or by ``titles`` (field path → the label the page shows, when it shows
-    another: ``{"extracto": "Asunto"}``)."""
+    another: ``{"extracto": "Asunto"}``).
+    Text with control or non-characters is refused first (:mod:`core.textclean`)."""
+    if (path := bad_text_path(value)) is not None:
+        root = _Root(type_, titles or {})
+        raise InvalidInput(errors=[FieldError(path.lstrip("."), bad_text_saying(_label(root, path)))])
     try:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from core import kernel as _kernel
 from core.documents import permissions, services
 from core.documents.eni import TipoDocumental
+from core.documents.filenames import content_disposition
 from core.documents.schemas import DocumentOut, PublicDocument, VersionOut
 from core.documents.uploads import body_chunks, stream_form
 from core.documents.verification import TooManyLookups, verified_content, verify
@@ -33,11 +34,13 @@ def _limit() -> int:
     return _kernel.current().settings.upload_max_bytes
 
 
-def download(content: bytes, mime: str, filename: str) -> Response:
-    """An attachment the browser must not sniff, its name reduced to safe characters."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename) or "documento"
+def download(content: bytes, mime: str, filename: str, disposition: str = "attachment"
+             ) -> Response:
+    """A file sent back: its name per RFC 6266 (``filename*`` in UTF-8), never sniffed,
+    and sandboxed should a browser render it (no script, no same-origin access)."""
     return Response(content, media_type=mime, headers={
-        "content-disposition": f'attachment; filename="{safe}"',
+        "content-disposition": content_disposition(filename, disposition),
+        "content-security-policy": "sandbox",
         "x-content-type-options": "nosniff"})
 
 

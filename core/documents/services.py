@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from core import kernel as _kernel
 from core.audit.log import record
@@ -30,6 +33,8 @@ from core.documents.eni import (
     documento_xml,
     make_identificador,
 )
+from core.documents.filenames import safe_filename
+from core.documents.pdfcheck import PdfRefused, check_pdf_bytes, check_pdf_file
 from core.documents.schemas import (
     DocumentIssued,
     DocumentOut,
@@ -48,6 +53,8 @@ from core.signing.errors import SigningError
 from core.signing.signatures import Signed, add_signature
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
+from core.textclean import bad_text
+from core.textclean import message as textclean_message
 
 PDF = "application/pdf"
 
@@ -122,6 +129,46 @@ def _checked_pdf(pdf: bytes) -> None:
     limit = _kernel.current().settings.upload_max_bytes
     if len(pdf) > limit:
         raise TooLarge(BlobTooLarge(limit).args[0])
+
+
+@asynccontextmanager
+async def spooled(chunks: AsyncIterator[bytes], max_bytes: int) -> AsyncIterator[IO[bytes]]:
+    """A stream written to a temporary file (never whole in memory; ``TooLarge`` as soon
+    as it passes ``max_bytes``), rewound; the file is gone when the block ends."""
+    with tempfile.NamedTemporaryFile(suffix=".upload") as spool:
+        size = 0
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(BlobTooLarge(max_bytes).args[0])
+            spool.write(chunk)
+        spool.flush()
+        spool.seek(0)
+        yield spool
+
+
+async def _read_back(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    while chunk := spool.read(1 << 20):
+        yield chunk
+
+
+async def _store_checked_pdf(chunks: AsyncIterator[bytes], limit: int) -> BlobRef:
+    """Store an uploaded PDF once it passed the structure check (``RefusedContent``)."""
+    async with spooled(chunks, limit) as spool:
+        try:
+            await asyncio.to_thread(check_pdf_file, Path(spool.name))
+        except PdfRefused as exc:
+            raise RefusedContent(str(exc), exc.status_code) from exc
+        return await _kernel.current().blobs.put_stream(_read_back(spool), max_bytes=limit)
+
+
+async def check_pdf_structure(pdf: bytes) -> None:
+    """Refuse (``RefusedContent``) a PDF that fails the structure check of ``pdfcheck``:
+    damaged, a polyglot or a bomb. Run before pyHanko or anyone else parses it."""
+    try:
+        await check_pdf_bytes(pdf)
+    except PdfRefused as exc:
+        raise RefusedContent(str(exc), exc.status_code) from exc
 
 
 def _sha256(data: bytes) -> str:
@@ -255,6 +302,8 @@ async def upload_document(
     """
     if not 3 <= len(title.strip()) <= 300:
         raise InvalidDocument("El título debe tener entre 3 y 300 caracteres")
+    if bad_text(title):  # a multipart field: not seen by the request hook
+        raise InvalidDocument(textclean_message("Título"))
     await _check_organo(tenant, organo)
     meta = _metadata(tenant, datetime.now(UTC), organo=organo, origen=origen,
                      estado_elaboracion=EstadoElaboracion.ORIGINAL,
@@ -269,13 +318,14 @@ async def upload_document(
     except ContentMismatch as exc:
         raise RefusedContent(str(exc), exc.status_code) from exc
     try:
-        blob = await _kernel.current().blobs.put_stream(whole, max_bytes=limit)
+        blob = await (_store_checked_pdf(whole, limit) if mime == PDF else
+                      _kernel.current().blobs.put_stream(whole, max_bytes=limit))
     except BlobTooLarge as exc:
         raise TooLarge(str(exc)) from exc
     async with atomic():
         document_id = await _insert(tenant, meta, csv=None, title=title.strip(),
-                                    filename=filename[-255:], mime=mime, blob=blob, actor=actor,
-                                    note="subido")
+                                    filename=safe_filename(filename), mime=mime, blob=blob,
+                                    actor=actor, note="subido")
         await record(tenant.id, "documents.uploaded", actor=actor, target=meta.identificador,
                      detail={"title": title, "sha256": blob.sha256, "size": blob.size})
         await emit(tenant.id, DocumentUploaded(document_id=document_id,
@@ -305,6 +355,7 @@ async def sign_document(tenant: TenantContext, document_id: int, signer: SignerB
             raise InvalidDocument("Solo se pueden firmar documentos PDF")
         number = row["current_version"] + 1
         pdf = await _read_version(tenant, document_id, row["current_version"])
+        await check_pdf_structure(pdf)
         csv = row["csv"]
         signed = await _signed(pdf, signer, csv=csv,
                                url=verify_url(tenant, csv) if csv else None,

@@ -16,7 +16,13 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
-from core.documents.services import InvalidDocument, get_document, read_content
+from core.documents.controllers import download
+from core.documents.services import (
+    InvalidDocument,
+    check_pdf_structure,
+    get_document,
+    read_content,
+)
 from core.documents.uploads import body_chunks, read_limited, stream_form
 from core.errors import InvalidInput
 from core.identity.mfa import has_totp
@@ -33,6 +39,7 @@ from .validation import ValidationReport, validate_pdf
 async def validate(pdf: bytes) -> ValidationReport:
     """Validate every signature of ``pdf`` against the deployment's trust roots."""
     roots = trust_roots(_kernel.current().settings)
+    await check_pdf_structure(pdf)  # pyHanko never sees what qpdf cannot read
     try:
         return await asyncio.to_thread(validate_pdf, pdf, roots)
     except InvalidPdfError as exc:
@@ -72,8 +79,7 @@ class StaffSigning(Controller):
         user_id, _ = _me(request)
         step = await flows.my_step(tenant, step_id, user_id)
         document, content = await read_content(tenant, step["document"])
-        return Response(content, media_type=document.mime, headers={
-            "content-disposition": f'inline; filename="{document.identificador}.pdf"'})
+        return download(content, document.mime, f"{document.identificador}.pdf", "inline")
 
     async def _step_page(self, request: Request, step_id: int, status_code: int = 200,
                          error: str | None = None) -> Template:
@@ -100,7 +106,10 @@ class StaffSigning(Controller):
                                       actor=email, step_id=step_id)
         except stepup.StepUpRefused as exc:
             return await self._step_page(request, step_id, 422, _(str(exc)))
-        await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
+        try:
+            await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
+        except InvalidDocument as exc:  # the step stays pending
+            return await self._step_page(request, step_id, exc.status_code, str(exc))
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
 
     @post("/{step_id:int}/rechazar", opt={"permission": permissions.SIGN.name})

@@ -320,3 +320,42 @@ def make_dev_pki(directory: Path, seals: list[SealSubject], people: list[PersonS
         seals=seal_files,
         people=people_files,
     )
+
+
+def _intermediate(pki: DevPki) -> _Issuer:
+    return _Issuer(load_certificate(pki.intermediate_cert),
+                   load_private_key(pki.intermediate_key, pki.password))
+
+
+def issue_person_with_crl(pki: DevPki, subject: PersonSubject, crl_url: str
+                          ) -> tuple[x509.Certificate, bytes]:
+    """A personal certificate of the intermediate CA that names ``crl_url`` as its CRL
+    distribution point; returns it and its PKCS#12 (password ``pki.password``), not
+    written to disk. For revocation tests and demos."""
+    issuer, key = _intermediate(pki), _new_key()
+    point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+
+    def extensions(builder: x509.CertificateBuilder) -> x509.CertificateBuilder:
+        return (builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+                .add_extension(_signing_usage(), critical=True)
+                .add_extension(x509.CRLDistributionPoints([point]), critical=False))
+
+    cert = _issue(issuer, person_name(subject), key, extensions)
+    p12 = pkcs12.serialize_key_and_certificates(
+        name=subject.nif.encode(), key=key, cert=cert, cas=[issuer.cert],
+        encryption_algorithm=serialization.BestAvailableEncryption(pki.password))
+    return cert, p12
+
+
+def intermediate_crl(pki: DevPki, revoked_serials: list[int]) -> bytes:
+    """A CRL (DER) of the intermediate CA revoking ``revoked_serials``, valid for a day."""
+    issuer = _intermediate(pki)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(issuer.cert.subject)
+               .last_update(now).next_update(now + dt.timedelta(days=1))
+               .add_extension(x509.AuthorityKeyIdentifier(issuer.key_id(), None, None), False)
+               .add_extension(x509.CRLNumber(1), critical=False))
+    for serial in revoked_serials:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build())
+    return builder.sign(issuer.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

@@ -32,7 +32,6 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.form_tools import get_single_field_annot
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm, SigFieldSpec, SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
@@ -43,7 +42,7 @@ from pyhanko.sign.validation import read_certification_data
 from .backends import SignerBackend
 from .cms import CmsTemplate
 from .errors import InvalidPdfError, SigningError
-from .pdfread import read_pdf
+from .pdfread import PARSE_ERRORS, read_pdf
 from .stamp import MADRID, StampInfo, appearance_xobject, default_box
 from .tsa import TsaClient
 
@@ -117,7 +116,7 @@ def _pdf_errors() -> Iterator[None]:
         yield
     except PyHankoSigningError as exc:  # e.g. the named field is already signed
         raise SigningError(str(exc)) from exc
-    except (PdfError, KeyError, TypeError) as exc:
+    except PARSE_ERRORS as exc:
         raise InvalidPdfError(f"cannot add a signature to this PDF: {exc}") from exc
 
 

@@ -12,7 +12,8 @@ from core import kernel as _kernel
 from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
-from core.documents.uploads import body_chunks, read_limited
+from core.documents.services import spooled
+from core.documents.uploads import body_chunks
 from core.errors import convert_input
 from core.web.pages import actor_of, tenant_of
 from plugins.expedientes import (
@@ -178,10 +179,10 @@ class ApiController(Controller):
     async def receive(self, request: Request, subject: FromQuery[str]) -> ExpedienteOut:
         tenant = tenant_of(request)
         limit = settings_of(tenant).max_import_mb * 2**20
-        return await recepcion.receive(
-            tenant, await read_limited(body_chunks(request, limit), limit), max_bytes=limit,
-            subject=convert_input({"subject": subject}, Recepcion).subject,
-            actor=actor_of(request).audit_name)
+        subject = convert_input({"subject": subject}, Recepcion).subject
+        async with spooled(body_chunks(request, limit), limit) as package:  # not in memory
+            return await recepcion.receive(tenant, package, max_bytes=limit, subject=subject,
+                                           actor=actor_of(request).audit_name)
 
     @get("/{expediente_id:int}", summary="One expediente", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> ExpedienteOut:

@@ -18,7 +18,8 @@ from litestar.response import Redirect, Template
 from core import kernel as _kernel
 from core.documents.controllers import download
 from core.documents.eni import TipoDocumental
-from core.documents.uploads import read_limited, stream_form
+from core.documents.services import spooled
+from core.documents.uploads import stream_form
 from core.errors import DomainError, InvalidInput, convert_input
 from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
@@ -269,11 +270,12 @@ class StaffController(Controller):
         tenant = tenant_of(request)
         limit = settings_of(tenant).max_import_mb * 2**20
         fields, file = await stream_form(request, "paquete", limit)
-        received = await recepcion.receive(
-            tenant, await read_limited(file.chunks, limit), max_bytes=limit,
-            subject=convert_input({"subject": fields.get("subject", "").strip()},
-                                  Recepcion).subject,
-            actor=actor_of(request).audit_name)
+        subject = convert_input({"subject": fields.get("subject", "").strip()},
+                                Recepcion).subject
+        async with spooled(file.chunks, limit) as package:  # never whole in memory
+            received = await recepcion.receive(tenant, package, max_bytes=limit,
+                                               subject=subject,
+                                               actor=actor_of(request).audit_name)
         return _back(request, received.id)
 
     @get("/{expediente_id:int}", name="expedientes:detalle", opt=VIEW)

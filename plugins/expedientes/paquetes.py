@@ -15,6 +15,7 @@ import io
 import posixpath
 import stat
 import zipfile
+from typing import IO
 
 from core.errors import DomainError
 
@@ -49,12 +50,15 @@ def _check_member(info: zipfile.ZipInfo) -> None:
         raise UnsafePackage(f"{info.filename!r} se expande de forma anómala (bomba ZIP)")
 
 
-def read_package(data: bytes, max_bytes: int) -> dict[str, bytes]:
-    """The regular files of a ZIP package by normalised name (``UnsafePackage`` otherwise)."""
-    if len(data) > max_bytes:
+def read_package(data: bytes | IO[bytes], max_bytes: int) -> dict[str, bytes]:
+    """The regular files of a ZIP package (bytes, or a seekable file such as a spooled
+    upload) by normalised name (``UnsafePackage`` otherwise)."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    if source.seek(0, io.SEEK_END) > max_bytes:
         raise UnsafePackage(f"El paquete supera el tamaño máximo de {max_bytes} bytes")
+    source.seek(0)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, ValueError) as exc:
         raise UnsafePackage(f"No es un fichero ZIP válido: {exc}") from None
     infos = archive.infolist()

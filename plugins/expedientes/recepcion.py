@@ -13,7 +13,7 @@ state and signed índice kept), with each document in the índice's order.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -117,9 +117,10 @@ def _indice_element(expediente_xml: bytes) -> bytes:
     return etree.tostring(root.find(f"{{{NS_INDICE}}}indice"), encoding="UTF-8")
 
 
-async def receive(tenant: TenantContext, package: bytes, *, subject: str, actor: str,
-                  max_bytes: int) -> ExpedienteOut:
-    """Receive an ENI package as an expediente of the entity, all or nothing."""
+async def receive(tenant: TenantContext, package: bytes | IO[bytes], *, subject: str,
+                  actor: str, max_bytes: int) -> ExpedienteOut:
+    """Receive an ENI package (bytes or a spooled file) as an expediente of the entity,
+    all or nothing."""
     files = paquetes.read_package(package, max_bytes)
     try:
         expediente_xml, documentos_by_id = _classify(files)

@@ -10,6 +10,7 @@ from typing import Any
 from core import kernel as _kernel
 from core.documents.blobs import BlobStore
 from core.documents.eni import Origen, TipoDocumental
+from core.documents.filenames import safe_filename
 from core.documents.services import upload_document
 from core.errors import DomainError
 from core.tenancy.context import TenantContext
@@ -39,7 +40,7 @@ class StoredAnexo:
 
     def row(self, tenant_id: int, asiento_id: int, position: int) -> Anexo:
         return Anexo(tenant=tenant_id, asiento=asiento_id, position=position,
-                     filename=self.data.filename, mime=self.mime, size=self.size,
+                     filename=safe_filename(self.data.filename), mime=self.mime, size=self.size,
                      sha256=self.sha256, document=self.document, validez=self.data.validez,
                      tipo_documento=self.data.tipo_documento, notes=self.data.notes,
                      signs=self.signs, sir_identificador=self.sir_identificador,

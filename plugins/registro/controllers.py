@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from core.documents.controllers import download as core_download
 from core.web.pages import actor_of, tenant_of
 from plugins.registro import distribution, justificante, libro, personas, services, sir
 from plugins.registro import permissions as perms
@@ -43,9 +44,7 @@ def query_struct(request: Request, cls: type[_S]) -> _S:
 
 
 def download(name: str, data: bytes, media_type: str) -> Response:
-    return Response(data, media_type=media_type, headers={
-        "content-disposition": f'attachment; filename="{name}"',
-        "x-content-type-options": "nosniff"})
+    return core_download(data, media_type, name)
 
 
 class Page(msgspec.Struct, kw_only=True):

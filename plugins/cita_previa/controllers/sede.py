@@ -12,6 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from core.documents.controllers import download
 from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, page, tenant_of
 from plugins.cita_previa.controllers.forms import (
@@ -215,8 +216,7 @@ class SedeController(Controller):
         citas = [c for c in reserva.citas if c.state == "confirmada"]
         body = ics.calendar(tenant, reserva, citas, manage_url=links.manage_url(tenant, token),
                             now=utcnow())
-        return Response(body, media_type="text/calendar; charset=utf-8", headers={
-            "content-disposition": f'attachment; filename="cita-{reserva.localizador}.ics"'})
+        return download(body, "text/calendar; charset=utf-8", f"cita-{reserva.localizador}.ics")
 
     async def _own_cita(self, request: Request, token: str, cita_id: int) -> dict[str, Any]:
         tenant = tenant_of(request)

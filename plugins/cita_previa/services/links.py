@@ -1,7 +1,9 @@
 """Signed management links: whoever holds one may confirm, change or cancel that booking.
 
 The token is a JWT (HS256, the deployment's secret key) naming the tenant and the
-localizador, valid until a week after the booking's last cita; it is never stored.
+localizador, valid until a week after the booking's last cita; it is never stored. A
+genuine link of this tenant past that date answers 410 Gone with a page saying so; a
+forged, altered or other tenant's link answers 404.
 """
 
 from __future__ import annotations
@@ -11,11 +13,18 @@ from datetime import datetime, timedelta
 import jwt
 
 from core import kernel as _kernel
+from core.errors import DomainError
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.services.common import NotFound
 
 PURPOSE = "cita_previa.reserva"
 VALID_AFTER_LAST_CITA = timedelta(days=7)
+
+
+class LinkExpired(DomainError):
+    """A genuine management link whose time is over (HTTP 410 Gone)."""
+
+    status_code = 410
 
 
 def _key() -> bytes:
@@ -30,13 +39,22 @@ def sign(tenant: TenantContext, localizador: str, last_end: datetime) -> str:
 
 def localizador_of(tenant: TenantContext, token: str) -> str:
     """The booking a token names; a bad, expired or other tenant's token answers 404."""
+    options = {"require": ["exp", "pur", "tid", "loc"]}
+    expired = False
     try:
+        claims = jwt.decode(token, _key(), algorithms=["HS256"], options=options)
+    except jwt.ExpiredSignatureError:  # raised only once the signature has been checked
         claims = jwt.decode(token, _key(), algorithms=["HS256"],
-                            options={"require": ["exp", "pur", "tid", "loc"]})
+                            options={**options, "verify_exp": False})
+        expired = True
     except jwt.PyJWTError:
         raise NotFound("token") from None
     if claims["pur"] != PURPOSE or claims["tid"] != tenant.id:
         raise NotFound("token")
+    if expired:
+        raise LinkExpired("Este enlace ha caducado: los enlaces para gestionar una cita "
+                          "dejan de valer una semana después de la cita. Si necesita otra, "
+                          "pídala de nuevo.")
     return str(claims["loc"])
 
 

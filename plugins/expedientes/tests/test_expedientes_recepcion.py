@@ -5,7 +5,9 @@ the reason and leave nothing behind."""
 from __future__ import annotations
 
 import io
+import os
 import stat
+import tracemalloc
 import zipfile
 from datetime import UTC, datetime
 
@@ -226,3 +228,19 @@ async def test_unsafe_or_inconsistent_packages_are_refused_and_leave_nothing(
     assert not await Document.exists().where(Document.tenant == tenant.id)
     too_big = await _receive(client, tenant, b"0" * (201 * 2**20))
     assert too_big.status_code == 413
+
+
+async def test_an_import_is_spooled_to_disk_not_held_in_memory(entidad, staff):
+    """A 48 MiB body is written to a temporary file as it arrives (issue 18 item 14): the
+    request allocates far less than the body, where reading it whole took twice its size."""
+    tenant = await entidad()
+    client, _ = await staff(tenant, "secretario")
+    body = os.urandom(48 << 20)  # not a ZIP: refused once read, after the spooling
+    tracemalloc.start()
+    try:
+        refused = await _receive(client, tenant, body)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.status_code == 422 and "ZIP" in refused.json()["detail"]
+    assert peak < 16 << 20, f"{peak / 2**20:.0f} MiB allocated for a 48 MiB body"

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from core.signing.samples import sample_pdf
 from core.tenancy.context import TenantContext
 from core.tenancy.services import add_unit
 from plugins.registro.schemas import AsientoIn, InteresadoIn
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = sample_pdf("Anexo de prueba")  # a real PDF: uploads pass the qpdf structure check
 
 
 def code(letter: str) -> str:

@@ -1,0 +1,171 @@
+"""Structure check of an untrusted PDF before it is stored, signed or parsed by pyHanko.
+
+Magic bytes (``sniff``) only say a file *begins* like a PDF. :func:`check_pdf_file` opens
+it with qpdf (pikepdf) in a child process that has a memory and CPU budget and a wall-clock
+timeout, and refuses (:class:`PdfRefused`):
+
+- what qpdf cannot open or whose page tree it cannot walk (an HTML body behind ``%PDF-``,
+  a missing or wrong catalog, a garbage cross-reference section), and what it can read
+  only by repairing it (offsets that point nowhere, absurd numbers): that is not the
+  document anyone signed;
+- polyglots: a file that is also a ZIP archive, HTML markup in the first KiB (where
+  browsers sniff) or anything but white space after the last ``%%EOF``;
+- bombs: more than :data:`MAX_OBJECTS` objects, or Flate streams (nested filters too) that
+  inflate past :data:`MAX_INFLATED` bytes in total: inflation is bounded, never done whole.
+
+Run as ``python -m core.documents.pdfcheck FILE``: prints ``{"ok": …, "reason": …}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+MAX_OBJECTS = 100_000
+MAX_INFLATED = 256 * 1024 * 1024
+MEMORY_BYTES = 1024 * 1024 * 1024
+CPU_SECONDS = 20
+TIMEOUT_SECONDS = 30
+_HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|object|embed)\b", re.I)
+_CHUNK = 1 << 20
+# qpdf warnings that mean it had to guess: the bytes are not the document anyone signed
+_DAMAGE = re.compile(r"damaged|recover|because of error|negative number|overflow|loop", re.I)
+
+
+class PdfRefused(ValueError):
+    """The PDF fails the structure check; ``status_code`` 415 for polyglots, else 422."""
+
+    def __init__(self, message: str, *, status_code: int = 422) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+def _polyglot(path: Path) -> str | None:
+    """What else the file is besides a PDF, or None."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        size = handle.seek(0, 2)
+        handle.seek(max(0, size - 4096))
+        tail = handle.read()
+    if _HTML.search(head):
+        return "contiene HTML"
+    end = tail.rfind(b"%%EOF")
+    if end >= 0 and tail[end + 5:].strip(b" \t\r\n\x00"):
+        return "tiene datos después del final del PDF (%%EOF)"
+    if zipfile.is_zipfile(path):
+        return "es también un archivo ZIP"
+    return None
+
+
+def _filters(stream) -> list[str]:
+    import pikepdf
+
+    value = stream.get("/Filter")
+    if value is None:
+        return []
+    return [str(item) for item in value] if isinstance(value, pikepdf.Array) else [str(value)]
+
+
+def _inflate(data: bytes, budget: int, keep: bool) -> tuple[int, bytes]:
+    """Bytes ``data`` inflates to (stopping past ``budget``) and, if ``keep``, those bytes;
+    undecodable data counts as what it decoded to before the error."""
+    inflater, out, total, pending = zlib.decompressobj(), bytearray(), 0, data
+    try:
+        while pending and not inflater.eof:
+            piece = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            total += len(piece)
+            if total > budget or not piece:
+                break
+            if keep:
+                out += piece
+    except zlib.error:
+        pass
+    return total, bytes(out)
+
+
+def _inflated_size(raw: bytes, layers: int, budget: int) -> int:
+    """Bytes ``raw`` inflates to through ``layers`` nested Flate filters (past ``budget``
+    it stops: the result is then over budget)."""
+    data = raw
+    for layer in range(layers):
+        total, data = _inflate(data, budget, keep=layer < layers - 1)
+        if total > budget or layer == layers - 1:
+            return total
+    return len(data)
+
+
+def _inspect(path: Path) -> str | None:
+    """Why the PDF at ``path`` is refused, or None (runs in the budgeted child)."""
+    import pikepdf  # only the child pays for qpdf
+
+    try:
+        with pikepdf.open(path, suppress_warnings=True) as pdf:
+            if len(pdf.pages) < 1:
+                return "no tiene páginas"
+            objects = pdf.objects
+            if len(objects) > MAX_OBJECTS:
+                return f"tiene más de {MAX_OBJECTS} objetos"
+            budget = MAX_INFLATED
+            for obj in objects:
+                if not isinstance(obj, pikepdf.Stream):
+                    continue
+                filters = _filters(obj)
+                flate = len(filters) and all(f in ("/FlateDecode", "/Fl") for f in filters)
+                if flate:
+                    budget -= _inflated_size(obj.read_raw_bytes(), len(filters), budget)
+                    if budget < 0:
+                        return "sus contenidos comprimidos ocupan demasiado al descomprimirlos"
+            damage = next((w for w in pdf.get_warnings() if _DAMAGE.search(w)), None)
+            if damage:
+                return f"está dañado ({damage.rsplit(': ', 1)[-1][:200]})"
+    except (pikepdf.PdfError, RuntimeError, ValueError, MemoryError) as exc:
+        return f"está dañado ({str(exc).rsplit(': ', 1)[-1][:200]})"
+    return None
+
+
+def check_pdf_file(path: Path) -> None:
+    """Refuse (:class:`PdfRefused`) the PDF at ``path`` unless it passes the check."""
+    reason = _polyglot(path)
+    if reason:
+        raise PdfRefused(f"El PDF {reason}; no se admite", status_code=415)
+    try:
+        done = subprocess.run([sys.executable, "-m", __name__, str(path)], capture_output=True,
+                              timeout=TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:
+        raise PdfRefused("El PDF tarda demasiado en comprobarse; no se admite") from None
+    try:
+        verdict = json.loads(done.stdout)
+    except ValueError:  # killed by its memory or CPU limit
+        raise PdfRefused("El PDF necesita demasiados recursos para comprobarse; "
+                         "no se admite") from None
+    if not verdict["ok"]:
+        raise PdfRefused(f"El PDF {verdict['reason']}; no se admite")
+
+
+async def check_pdf_bytes(data: bytes) -> None:
+    """:func:`check_pdf_file` for bytes in memory (written to a temporary file)."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(data)
+        handle.flush()
+        await asyncio.to_thread(check_pdf_file, Path(handle.name))
+
+
+def _main(argv: list[str]) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    sys.setrecursionlimit(2000)
+    reason = _inspect(Path(argv[1]))
+    print(json.dumps({"ok": reason is None, "reason": reason}))
+
+
+if __name__ == "__main__":
+    _main(sys.argv)
