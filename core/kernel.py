@@ -51,7 +51,8 @@ class Kernel:
             if owner and item.plugin != owner:
                 raise ValueError(f"Job {item.name} of plugin {owner} must start with {owner}.")
             declared.append(item)
-        self.jobs = JobSystem(settings.broker_url, declared, deliver)
+        self.jobs = JobSystem(settings.broker_url, declared, deliver,
+                              settings.effective_secret_key())
         self.schedules = [Schedule(item, options["every"])
                           for _, (item, options) in plugins.collect("register_schedules")]
         self.sede_procedures = [item for _, item in plugins.collect("register_sede_procedures")]
