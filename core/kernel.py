@@ -67,9 +67,9 @@ class Kernel:
         self.duty_rules = [item for _, item in plugins.collect("register_duty_rules")]
 
     async def start(self, *, migrate: bool = True) -> None:
-        await self.db.start()
-        if migrate:
+        if migrate:  # first: it creates the role the runtime pool logs in as
             await self.db.migrate()
+        await self.db.start()
 
     async def stop(self) -> None:
         await self.db.stop()
@@ -102,7 +102,8 @@ def boot(settings: Settings, extra_plugins: Iterable[ModuleType | str] = (),
     plugins = load_plugins(settings.disable_plugins, extra_plugins,
                            include_defaults=include_defaults)
     module_paths = [m.__name__ for m in plugins.modules.values()]
-    database = Database(settings.effective_database_url, app_modules_for(module_paths))
+    database = Database(settings.effective_database_url, app_modules_for(module_paths),
+                        settings.database_runtime_url)
     kernel = Kernel(settings, plugins, database)
     _current = kernel
     jobs_module.set_relay(kernel.jobs.relay)

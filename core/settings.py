@@ -24,6 +24,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     data_dir: str = "concejo-data"
     database_url: str = ""
+    #: PostgreSQL: the URL requests and jobs log in with, as ``concejo_runtime`` (the role
+    #: that cannot lift RLS); empty: ``database_url`` with that user and no password.
+    #: ``database_url`` names the owner (migrations, cross-tenant passes).
+    database_runtime_url: str = ""
     broker_url: str = ""
     blob_url: str = ""
     base_url: str = "http://127.0.0.1:8000"
