@@ -65,8 +65,14 @@ def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
           f"data: {kernel.settings.data_path})", flush=True)
     uvicorn.run("core.app:serve_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_config=None, access_log=False,
-                timeout_graceful_shutdown=args.graceful_timeout)
+                timeout_graceful_shutdown=args.graceful_timeout, **server_options())
     return 0
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn believes no proxy header: ``core.web.proxies`` does, from the proxies the
+    ``trusted_proxies`` setting names (uvicorn's default trusts loopback)."""
+    return {"proxy_headers": False, "forwarded_allow_ips": ""}
 
 
 def _fresh_dir(path: Path) -> Path:

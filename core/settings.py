@@ -50,6 +50,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: bucket holds ``rate_limit_burst`` requests (0: twice the rate).
     rate_limit_per_tenant: float = 0.0
     rate_limit_burst: int = 0
+    #: the reverse proxies (addresses or networks) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed (``core.web.proxies``); empty: none, not even
+    #: loopback. Environment: comma-separated.
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
     #: 64 hex digits sealing the signing credentials at rest (AES-256-GCM); generated into
     #: the data dir for the embedded default, set (the same everywhere) in production.
     master_key: str = ""
@@ -143,7 +147,7 @@ def _env_values(environ: dict[str, str]) -> dict[str, Any]:
         raw = environ.get(ENV_PREFIX + field.name.upper())
         if raw is None:
             continue
-        if field.name == "disable_plugins":
+        if field.name in ("disable_plugins", "trusted_proxies"):
             values[field.name] = [p.strip() for p in raw.split(",") if p.strip()]
         elif field.name in ("debug", "demo_login"):
             values[field.name] = raw.lower() in {"1", "true", "yes", "on"}
