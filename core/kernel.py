@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
 import msgspec
@@ -51,6 +51,11 @@ class Kernel:
             if owner and item.plugin != owner:
                 raise ValueError(f"Job {item.name} of plugin {owner} must start with {owner}.")
             declared.append(item)
+        from core.audit import checkpoints
+
+        declared.append(checkpoints.scheduled)
+        self.checkpoint_schedule = Schedule(checkpoints.scheduled,
+                                            timedelta(hours=settings.audit_checkpoint_hours))
         self.jobs = JobSystem(settings.broker_url, declared, deliver,
                               settings.effective_secret_key())
         self.schedules = [Schedule(item, options["every"])
@@ -92,6 +97,13 @@ class Kernel:
             for row in tenants:
                 await schedule.job.send(row["tenant"], key=f"slot-{schedule.slot(now)}")
                 queued += 1
+        from core.tenancy.context import operator_tenant
+
+        operator = await operator_tenant()  # the audit checkpoint: once, by the diputación
+        if operator is not None:
+            checkpoint = self.checkpoint_schedule
+            await checkpoint.job.send(operator.id, key=f"slot-{checkpoint.slot(now)}")
+            queued += 1
         return queued
 
 

@@ -57,8 +57,11 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: 64 hex digits sealing the signing credentials at rest (AES-256-GCM); generated into
     #: the data dir for the embedded default, set (the same everywhere) in production.
     master_key: str = ""
-    #: RFC 3161 time-stamping service: signatures are PAdES B-T with it, B-B without.
+    #: RFC 3161 time-stamping service: signatures are PAdES B-T with it, B-B without; the
+    #: audit checkpoints are timestamped by it too.
     tsa_url: str = ""
+    #: hours between two signed audit checkpoints (``core.audit.checkpoints``).
+    audit_checkpoint_hours: float = 24.0
     #: PEM file of the CA certificates signature validation trusts (besides the dev PKI).
     trust_roots: str = ""
     #: largest upload in bytes; a larger one is refused (413) before it is read.

@@ -5,6 +5,7 @@ sealed by the diputación, timestamped and kept in the blob store."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ async def test_checkpoints_are_exported_and_a_changed_one_does_not_verify(
         checkpoints.check(content.replace(b'"seq":', b'"seq":1', 1), signature)
     with pytest.raises(FileExistsError):  # a name is never written twice
         checkpoints._put_named(f"{name}.json", b"{}")
+
+
+async def test_the_scheduler_takes_a_checkpoint_once_per_period(concejo_kernel, make_tenant,
+                                                                sealed_operator, drain):
+    tenant = await _chain(make_tenant, 2)
+    before = await checkpoints.stored()
+    when = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)
+    await concejo_kernel.run_schedules(when)
+    await concejo_kernel.run_schedules(when.replace(hour=20))  # the same day: once
+    await drain()
+    after = await checkpoints.stored()
+    assert len(after) == len(before) + 1
+    last = await checkpoints.load(after[-1])
+    assert any(h.tenant == tenant.id for h in last.checkpoint.heads)
