@@ -45,6 +45,7 @@ from core.web.errors import handle_exception
 from core.web.guards import request_guard
 from core.web.language import remember_language
 from core.web.observability import OBSERVABILITY_ROUTES
+from core.web.proxies import ForwardedMiddleware
 from core.web.routes import KERNEL_ROUTES
 from core.web.traffic import TrafficMiddleware
 
@@ -190,7 +191,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
         exception_handlers={Exception: handle_exception},
         before_request=refuse_bad_text,
         before_send=[remember_language],
-        middleware=[RequestScopeMiddleware,
+        middleware=[ForwardedMiddleware, RequestScopeMiddleware,
                     DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(
                         secret=settings.effective_secret_key().decode(),
                         cookie_name="csrftoken", cookie_samesite="strict"))],

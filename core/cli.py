@@ -66,7 +66,7 @@ def cmd_serve(args: argparse.Namespace, kernel: Kernel) -> int:
           f"data: {kernel.settings.data_path})", flush=True)
     uvicorn.run("core.app:serve_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_config=None, access_log=False,
-                timeout_graceful_shutdown=args.graceful_timeout)
+                timeout_graceful_shutdown=args.graceful_timeout, **server_options())
     return 0
 
 
@@ -80,6 +80,12 @@ def _follow_the_address(args: argparse.Namespace, kernel: Kernel) -> None:
     url = f"http://{f'[{host}]' if ':' in host else host}:{args.port}"
     os.environ[ENV_PREFIX + "BASE_URL"] = url
     kernel.settings = msgspec.structs.replace(kernel.settings, base_url=url)
+
+
+def server_options() -> dict[str, Any]:
+    """uvicorn believes no proxy header: ``core.web.proxies`` does, from the proxies the
+    ``trusted_proxies`` setting names (uvicorn's default trusts loopback)."""
+    return {"proxy_headers": False, "forwarded_allow_ips": ""}
 
 
 def _fresh_dir(path: Path) -> Path:
@@ -357,6 +363,7 @@ def cmd_restore(args: argparse.Namespace, kernel: Kernel) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.audit import checkpoints
     from core.audit.log import verify
     from core.tenancy.tables import Tenant
 
@@ -365,15 +372,67 @@ def cmd_audit_verify(args: argparse.Namespace, kernel: Kernel) -> int:
         where = Tenant.slug == args.tenant if args.tenant else None
         query = Tenant.select(Tenant.id, Tenant.slug)
         rows = await (query.where(where) if where is not None else query)
+        last, problem = await _last_checkpoint()
+        if problem:
+            print(problem)
+        seen = {h.tenant: h for h in last.checkpoint.heads} if last else {}
         broken = 0
         for row in rows:
-            link = await verify(row["id"])
-            if link:
-                broken += 1
+            links = [await verify(row["id"])]
+            if row["id"] in seen:
+                links.append(await checkpoints.verify_against(seen[row["id"]], last))
+            found = [link for link in links if link]
+            broken += bool(found)
+            for link in found:
                 print(f"{row['slug']}: BROKEN at entry {link.seq}: {link.reason}")
-            else:
-                print(f"{row['slug']}: intact")
-        return 1 if broken else 0
+            if not found:
+                print(f"{row['slug']}: intact" + (" (checkpoint matches)"
+                                                  if row["id"] in seen else ""))
+        return 1 if broken or problem else 0
+
+    return asyncio.run(_with_db(kernel, body))
+
+
+async def _last_checkpoint() -> tuple[Any, str]:
+    """The last stored checkpoint, its signature checked; or what is wrong with it."""
+    from core.audit import checkpoints
+
+    names = await checkpoints.stored()
+    if not names:
+        return None, "No signed checkpoint yet (`concejo audit checkpoint`): chains checked alone."
+    try:
+        last = await checkpoints.load(names[-1])
+    except (checkpoints.CheckpointError, OSError) as exc:
+        return None, f"Checkpoint {names[-1]}: BROKEN: {exc}"
+    return last, ""
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.audit import checkpoints
+    from core.errors import DomainError
+
+    async def body() -> int:
+        try:
+            signed = await checkpoints.make()
+        except (checkpoints.CheckpointError, DomainError) as exc:
+            print(f"No checkpoint: {exc}", file=sys.stderr)
+            return 1
+        stamped = f", timestamped {signed.timestamped_at:%Y-%m-%d %H:%M:%S} UTC" \
+            if signed.timestamped_at else ", no TSA (set tsa_url)"
+        print(f"Checkpoint {signed.name}: {len(signed.checkpoint.heads)} chains, "
+              f"sealed by {signed.signer}{stamped}.")
+        return 0
+
+    return asyncio.run(_with_db(kernel, body))
+
+
+def cmd_audit_export(args: argparse.Namespace, kernel: Kernel) -> int:
+    from core.audit import checkpoints
+
+    async def body() -> int:
+        copied = await checkpoints.export(Path(args.directory))
+        print(f"{len(copied)} files copied to {args.directory}.")
+        return 0
 
     return asyncio.run(_with_db(kernel, body))
 
@@ -495,6 +554,12 @@ def build_parser(kernel_commands: list[Command]) -> argparse.ArgumentParser:
     verify = audit.add_parser("verify", help="check every chain; exit 1 naming a broken link")
     verify.add_argument("--tenant")
     verify.set_defaults(func=cmd_audit_verify)
+    audit.add_parser("checkpoint", help="seal the head of every chain into a checkpoint"
+                     ).set_defaults(func=cmd_audit_checkpoint)
+    export = audit.add_parser("export-checkpoints",
+                              help="copy every signed checkpoint into a directory")
+    export.add_argument("directory")
+    export.set_defaults(func=cmd_audit_export)
 
     for command in kernel_commands:
         p = sub.add_parser(command.name, help=command.help)

@@ -4,9 +4,13 @@ SQLite file by default, PostgreSQL by URL. Every table of every installed app is
 the one engine at boot; ``atomic()`` opens a transaction and runs the callbacks registered
 with ``after_commit`` once it has committed (the outbox relay uses that).
 
-On PostgreSQL a request takes one pooled connection for all its queries and transactions
-(``request_connection``) instead of one per query, and a connection's tenant scope is set
-only when it changes (``LeasingPool``): round trips, not SQL, are most of a request's cost.
+On PostgreSQL two pools: requests and jobs log in as the runtime role (``runtime_url``:
+``concejo_runtime``, which owns nothing, is a member of no role and cannot lift RLS), and
+the declared cross-tenant passes run on connections of the owner the URL names. A request
+takes one pooled connection for all its queries and transactions (``request_connection``)
+instead of one per query, and a connection's tenant scope is set only when it changes
+(``LeasingPool``) and cleared when it goes back to the pool: round trips, not SQL, are
+most of a request's cost.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlunparse
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
@@ -54,13 +58,15 @@ _after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None
 class Database:
     """The bound engine and the registry of Piccolo apps (kernel + installed plugins)."""
 
-    def __init__(self, url: str, app_modules: Iterable[str]) -> None:
+    def __init__(self, url: str, app_modules: Iterable[str], runtime: str = "") -> None:
         self.url = url
-        self.engine = make_engine(url)
-        #: PostgreSQL: migrations run as the owner the URL names; the app, through
-        #: ``engine``, as the runtime role (``core.tenancy.rls``). SQLite: one engine.
-        self.owner_engine = make_engine(url) if self.engine.engine_type == "postgres" \
-            else self.engine
+        #: PostgreSQL: migrations and cross-tenant passes run as the owner the URL names;
+        #: requests and jobs, through ``engine``, log in as the runtime role
+        #: (``core.tenancy.rls``) at ``runtime_url``. SQLite: one engine.
+        self.owner_engine = make_engine(url)
+        self.runtime_url = runtime_url(url, runtime)
+        self.engine = make_engine(self.runtime_url) \
+            if self.owner_engine.engine_type == "postgres" else self.owner_engine
         self.registry = AppRegistry(apps=list(app_modules))
         self.bind()
 
@@ -97,7 +103,7 @@ class Database:
             self.bind(self.owner_engine)
             await self._run_migrations()
             async with self.owner_engine.pool.acquire() as connection:
-                await rls.install(connection)
+                await rls.install(connection, urlparse(self.runtime_url).password)
         finally:
             self.bind()
             await self.owner_engine.close_connection_pool()
@@ -113,14 +119,21 @@ class Database:
         if isinstance(self.engine, SQLiteEngine):
             await self.engine._run_in_new_connection("PRAGMA journal_mode=WAL")
         if isinstance(self.engine, PostgresEngine):
+            import asyncpg
+
             from core.tenancy.rls import pool_reset
 
             await self.engine.start_connection_pool(min_size=1, max_size=10, reset=pool_reset)
-            self.engine.pool = LeasingPool(self.engine.pool)
+            cross = await asyncpg.create_pool(self.url, min_size=1, max_size=4,
+                                              reset=pool_reset)
+            self.engine.pool = LeasingPool(self.engine.pool, cross)
 
     async def stop(self) -> None:
         if isinstance(self.engine, PostgresEngine):
+            pool = self.engine.pool
             await self.engine.close_connection_pool()
+            if isinstance(pool, LeasingPool):
+                await pool.cross.close()
 
 
 class Lease:
@@ -150,30 +163,36 @@ def scope_free() -> Iterator[None]:
 
 
 class LeasingPool:
-    """The asyncpg pool as Piccolo sees it. A checkout sets the runtime role and the
-    current tenant scope on the connection's session (``rls.pool_setup``) unless that
-    connection has them already (they stay: ``rls.pool_reset``); inside
-    ``request_connection`` it hands out the request's own connection when no other query
-    of the request is using it, and a pooled one otherwise."""
+    """The asyncpg pools as Piccolo sees them: the runtime role's, and (``cross``) the
+    owner's for code inside a declared cross-tenant pass. A checkout sets the current
+    tenant scope on the connection's session (``rls.pool_setup``) unless that connection
+    has it already; a connection going back to either pool leaves with no scope; inside
+    ``request_connection`` a runtime checkout gets the request's own connection when no
+    other query of the request is using it, and a pooled one otherwise."""
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, cross: Any) -> None:
         self._pool = pool
+        self.cross = cross
         self._leased: dict[int, Lease] = {}
+        self._crossing: set[int] = set()
         self._scopes: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
     def acquire(self) -> _Checkout:
         return _Checkout(self)
 
+    def is_cross(self, connection: Any) -> bool:
+        return id(connection) in self._crossing
+
     async def take(self) -> Any:
+        from core.tenancy import rls
+
+        if rls.current().cross and not _scope_free.get():
+            connection = await self.cross.acquire()
+            self._crossing.add(id(connection))
+            return await self._synced(connection)
         lease = _lease.get()
         if lease is None or lease.busy or lease.ended:
-            connection = await self._pool.acquire()
-            try:
-                await self._sync(connection)
-            except BaseException:
-                await self._pool.release(connection)
-                raise
-            return connection
+            return await self._synced(await self._pool.acquire())
         lease.busy = True
         try:
             if lease.connection is None:
@@ -185,20 +204,43 @@ class LeasingPool:
             raise
         return lease.connection
 
+    async def _synced(self, connection: Any) -> Any:
+        try:
+            await self._sync(connection)
+        except BaseException:
+            await self._give_back(connection)
+            raise
+        return connection
+
     async def _sync(self, connection: Any) -> None:
         if _scope_free.get():
             return
         from core.tenancy import rls
 
         scope, session = rls.current(), connection._con  # the proxy's own connection
-        if self._scopes.get(session) != scope:
+        if self._scopes.get(session, rls.NO_SCOPE) != scope:
             await rls.pool_setup(connection)
             self._scopes[session] = scope
+
+    async def _give_back(self, connection: Any) -> None:
+        """Back to its pool, with no tenant scope left on its session."""
+        from core.tenancy import rls
+
+        session = connection._con
+        if self._scopes.get(session, rls.NO_SCOPE) != rls.NO_SCOPE:
+            self._scopes.pop(session, None)  # unknown until cleared
+            await rls.pool_clear(connection)
+            self._scopes[session] = rls.NO_SCOPE
+        if id(connection) in self._crossing:
+            self._crossing.discard(id(connection))
+            await self.cross.release(connection)
+        else:
+            await self._pool.release(connection)
 
     async def release(self, connection: Any) -> None:
         lease = self._leased.get(id(connection))
         if lease is None or lease.connection is not connection:
-            await self._pool.release(connection)
+            await self._give_back(connection)
             return
         lease.busy = False
         if lease.ended:
@@ -210,7 +252,7 @@ class LeasingPool:
         if lease.connection is not None and not lease.busy:
             del self._leased[id(lease.connection)]
             connection, lease.connection = lease.connection, None
-            await self._pool.release(connection)
+            await self._give_back(connection)
 
     def __getattr__(self, name: str) -> Any:  # close(), terminate(), sizes …
         return getattr(self._pool, name)
@@ -250,6 +292,43 @@ async def request_connection() -> AsyncIterator[None]:
         await pool.end(lease)
 
 
+def runtime_url(owner_url: str, configured: str = "") -> str:
+    """The URL requests and jobs connect with: ``configured``, or the owner's URL with the
+    runtime role as its user and no password (peer, trust or a ``.pgpass`` entry)."""
+    if configured:
+        return configured
+    parsed = urlparse(owner_url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        return owner_url
+    from core.tenancy.rls import RUNTIME_ROLE
+
+    host = parsed.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{RUNTIME_ROLE}@{host}" + (f":{parsed.port}" if parsed.port else "")
+    return urlunparse(parsed._replace(netloc=netloc))
+
+
+class ScopedPostgresEngine(PostgresEngine):
+    """Piccolo's engine, except that a cross-tenant pass taken inside a tenant's open
+    transaction (a job that looks up the directory of every entity) runs its queries on
+    a connection of the owner, outside that transaction: the runtime role's connection
+    cannot see across tenants, whatever it sets."""
+
+    async def run_querystring(self, querystring: Any, in_pool: bool = True) -> Any:
+        from core.tenancy import rls
+
+        transaction = self.current_transaction.get()
+        pool = self.pool
+        if (transaction is None or not rls.current().cross or _scope_free.get()
+                or not isinstance(pool, LeasingPool) or pool.is_cross(transaction.connection)):
+            return await super().run_querystring(querystring, in_pool)
+        token = self.current_transaction.set(None)
+        try:
+            return await super().run_querystring(querystring, in_pool)
+        finally:
+            self.current_transaction.reset(token)
+
+
 def make_engine(url: str) -> Engine:
     """``sqlite:///path/file.sqlite`` or ``postgresql://user@host:port/db``."""
     parsed = urlparse(url)
@@ -258,7 +337,7 @@ def make_engine(url: str) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         return SQLiteEngine(path=str(path), timeout=30)
     if parsed.scheme in {"postgres", "postgresql"}:
-        return PostgresEngine(config={"dsn": url})
+        return ScopedPostgresEngine(config={"dsn": url})
     raise ValueError(f"Unsupported database URL {url!r}: use sqlite:/// or postgresql://")
 
 

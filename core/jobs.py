@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import hmac
 import logging
 import threading
 import uuid
@@ -71,7 +73,7 @@ class Job:
 
     async def send(self, tenant_id: int, *, key: str | None = None, **payload: Any) -> str:
         """Queue the job for a tenant; the same ``key`` queues it only once."""
-        if not tenant_id:
+        if not is_tenant_id(tenant_id):
             raise MissingTenant(f"Job {self.name} sent without a tenant")
         message_id = (
             uuid.uuid5(MESSAGE_NAMESPACE, f"{self.name}:{tenant_id}:{key}")
@@ -95,23 +97,65 @@ def job(name: str, *, max_retries: int = 5) -> Callable[[JobFunction], Job]:
     return lambda fn: Job(name, fn, max_retries)
 
 
+def is_tenant_id(value: object) -> bool:
+    """A tenant id is a positive ``int`` and nothing else (not ``True``, not ``"1"``)."""
+    return type(value) is int and value > 0
+
+
+SEAL_OPTION = "concejo_seal"
+
+
+class MessageSeal:
+    """Seals a message with the deployment key and checks the seal (``hmac``)."""
+
+    def __init__(self, secret_key: bytes) -> None:
+        self._key = hmac.new(secret_key, b"concejo job messages", hashlib.sha256).digest()
+
+    def _mac(self, message: dramatiq.Message) -> str:
+        signed = msgspec.json.encode(
+            [message.message_id, message.actor_name, list(message.args), message.kwargs],
+            order="sorted")
+        return hmac.new(self._key, signed, hashlib.sha256).hexdigest()
+
+    def seal(self, message: dramatiq.Message) -> None:
+        message.options[SEAL_OPTION] = self._mac(message)
+
+    def is_sealed(self, message: dramatiq.Message) -> bool:
+        given = message.options.get(SEAL_OPTION)
+        try:
+            expected = self._mac(message)
+        except (TypeError, msgspec.EncodeError):  # arguments JSON never carries
+            return False
+        return isinstance(given, str) and hmac.compare_digest(given, expected)
+
+
 class TenantMiddleware(Middleware):
-    """Refuse any message that does not carry a tenant, when sent and when processed."""
+    """Refuse any message that does not carry a tenant, when sent and when processed;
+    seal every message sent, refuse any message whose seal does not match."""
+
+    def __init__(self, seal: MessageSeal) -> None:
+        self.seal = seal
 
     def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message,
                        delay: int) -> None:
-        if not message.kwargs.get("tenant_id"):
+        if not is_tenant_id(message.kwargs.get("tenant_id")):
             raise MissingTenant(f"Message for {message.actor_name} has no tenant")
+        self.seal.seal(message)
 
     def before_process_message(self, broker: dramatiq.Broker,
                                message: dramatiq.Message) -> None:
-        if not message.kwargs.get("tenant_id"):
+        if not self.seal.is_sealed(message):
+            log.error("Refused message %s for %s: not sealed by this deployment",
+                      message.message_id, message.actor_name)
+            raise SkipMessage()
+        if not is_tenant_id(message.kwargs.get("tenant_id")) or message.args \
+                or not isinstance(message.kwargs.get("payload"), dict):
             log.error("Refused message %s for %s: no tenant", message.message_id,
                       message.actor_name)
             raise SkipMessage()
 
 
-def make_broker(url: str) -> dramatiq.Broker:
+def make_broker(url: str, seal: MessageSeal) -> dramatiq.Broker:
     """StubBroker for the embedded default, RabbitMQ or Redis by URL."""
     if not url:
         broker: dramatiq.Broker = StubBroker()
@@ -126,7 +170,7 @@ def make_broker(url: str) -> dramatiq.Broker:
         broker = RedisBroker(url=url, namespace=namespace)
     else:
         raise ValueError(f"Unsupported broker URL {url!r}: use amqp:// or redis://")
-    broker.add_middleware(TenantMiddleware())
+    broker.add_middleware(TenantMiddleware(seal))
     broker.add_middleware(CurrentMessage())
     broker.add_middleware(JobMetrics())
     return broker
@@ -174,9 +218,10 @@ class JobSystem:
     """The broker, the actors of every installed plugin's jobs, the relay and the worker."""
 
     def __init__(self, broker_url: str, jobs: list[Job],
-                 deliver_event: Callable[[TenantContext, dict[str, Any]], Awaitable[None]]
-                 ) -> None:
-        self.broker = make_broker(broker_url)
+                 deliver_event: Callable[[TenantContext, dict[str, Any]], Awaitable[None]],
+                 secret_key: bytes) -> None:
+        self.seal = MessageSeal(secret_key)
+        self.broker = make_broker(broker_url, self.seal)
         dramatiq.set_broker(self.broker)
         self.runner = LoopRunner()
         self.jobs = {j.name: j for j in jobs}
@@ -319,6 +364,8 @@ async def _lock_message(message_id: str) -> None:
 async def execute(declared: Job, tenant_id: int, payload: dict[str, Any],
                   message_id: str) -> str:
     """Run one message exactly once per tenant and message id; returns done or skipped."""
+    if not is_tenant_id(tenant_id):
+        raise MissingTenant(f"Message {message_id} names no tenant")
     async with tenant_scope(tenant_id):  # the job works for its tenant only
         return await _execute(declared, tenant_id, payload, message_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 
 import msgspec
@@ -68,7 +68,13 @@ class Kernel:
             if owner and item.plugin != owner:
                 raise ValueError(f"Job {item.name} of plugin {owner} must start with {owner}.")
             declared.append(item)
-        self.jobs = JobSystem(settings.broker_url, declared, deliver)
+        from core.audit import checkpoints
+
+        declared.append(checkpoints.scheduled)
+        self.checkpoint_schedule = Schedule(checkpoints.scheduled,
+                                            timedelta(hours=settings.audit_checkpoint_hours))
+        self.jobs = JobSystem(settings.broker_url, declared, deliver,
+                              settings.effective_secret_key())
         self.schedules = [Schedule(item, options["every"])
                           for _, (item, options) in plugins.collect("register_schedules")]
         self.sede_procedures = [item for _, item in plugins.collect("register_sede_procedures")]
@@ -83,9 +89,9 @@ class Kernel:
         self.duty_rules = [item for _, item in plugins.collect("register_duty_rules")]
 
     async def start(self, *, migrate: bool = True) -> None:
-        await self.db.start()
-        if migrate:
+        if migrate:  # first: it creates the role the runtime pool logs in as
             await self.db.migrate()
+        await self.db.start()
 
     async def stop(self) -> None:
         await self.db.stop()
@@ -108,6 +114,13 @@ class Kernel:
             for row in tenants:
                 await schedule.job.send(row["tenant"], key=f"slot-{schedule.slot(now)}")
                 queued += 1
+        from core.tenancy.context import operator_tenant
+
+        operator = await operator_tenant()  # the audit checkpoint: once, by the diputación
+        if operator is not None:
+            checkpoint = self.checkpoint_schedule
+            await checkpoint.job.send(operator.id, key=f"slot-{checkpoint.slot(now)}")
+            queued += 1
         return queued
 
 
@@ -118,7 +131,8 @@ def boot(settings: Settings, extra_plugins: Iterable[ModuleType | str] = (),
     plugins = load_plugins(settings.disable_plugins, extra_plugins,
                            include_defaults=include_defaults)
     module_paths = [m.__name__ for m in plugins.modules.values()]
-    database = Database(settings.effective_database_url, app_modules_for(module_paths))
+    database = Database(settings.effective_database_url, app_modules_for(module_paths),
+                        settings.database_runtime_url)
     kernel = Kernel(settings, plugins, database)
     _current = kernel
     jobs_module.set_relay(kernel.jobs.relay)

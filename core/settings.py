@@ -25,6 +25,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
     data_dir: str = "concejo-data"
     database_url: str = ""
+    #: PostgreSQL: the URL requests and jobs log in with, as ``concejo_runtime`` (the role
+    #: that cannot lift RLS); empty: ``database_url`` with that user and no password.
+    #: ``database_url`` names the owner (migrations, cross-tenant passes).
+    database_runtime_url: str = ""
     broker_url: str = ""
     blob_url: str = ""
     #: the public address of the web app, baked into CSVs' QR codes, e-mail links and OIDC
@@ -50,11 +54,18 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     #: bucket holds ``rate_limit_burst`` requests (0: twice the rate).
     rate_limit_per_tenant: float = 0.0
     rate_limit_burst: int = 0
+    #: the reverse proxies (addresses or networks) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed (``core.web.proxies``); empty: none, not even
+    #: loopback. Environment: comma-separated.
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
     #: 64 hex digits sealing the signing credentials at rest (AES-256-GCM); generated into
     #: the data dir for the embedded default, set (the same everywhere) in production.
     master_key: str = ""
-    #: RFC 3161 time-stamping service: signatures are PAdES B-T with it, B-B without.
+    #: RFC 3161 time-stamping service: signatures are PAdES B-T with it, B-B without; the
+    #: audit checkpoints are timestamped by it too.
     tsa_url: str = ""
+    #: hours between two signed audit checkpoints (``core.audit.checkpoints``).
+    audit_checkpoint_hours: float = 24.0
     #: PEM file of the CA certificates signature validation trusts (besides the dev PKI).
     trust_roots: str = ""
     #: largest upload in bytes; a larger one is refused (413) before it is read.
@@ -148,7 +159,7 @@ def _env_values(environ: dict[str, str]) -> dict[str, Any]:
         raw = environ.get(ENV_PREFIX + field.name.upper())
         if raw is None:
             continue
-        if field.name == "disable_plugins":
+        if field.name in ("disable_plugins", "trusted_proxies"):
             values[field.name] = [p.strip() for p in raw.split(",") if p.strip()]
         elif field.name in ("debug", "demo_login"):
             values[field.name] = raw.lower() in {"1", "true", "yes", "on"}

@@ -514,3 +514,17 @@ async def publication_copy(tenant: TenantContext, document_id: int, *,
                      detail={"version": number})
         await _kernel.current().blobs.put_bytes(clean)
     return await get_document(tenant, document_id)
+
+
+async def keep_delivered(tenant: TenantContext, data: bytes, *, filename: str, mime: str,
+                         title: str, actor: str) -> int:
+    """Keep a file another administration (or entity) delivered to ``tenant`` as a document
+    of that tenant, for the job that takes it: jobs read blobs only through a document of
+    their own tenant (``read_content``), never by a hash a message names. Returns its id."""
+    meta = _metadata(tenant, datetime.now(UTC), organo=None, origen=Origen.ADMINISTRACION,
+                     estado_elaboracion=EstadoElaboracion.ORIGINAL,
+                     tipo_documental=TipoDocumental.OTROS, identificador_origen=None)
+    blob = await _kernel.current().blobs.put_bytes(data)
+    async with atomic():
+        return await _insert(tenant, meta, csv=None, title=title, filename=filename,
+                             mime=mime, blob=blob, actor=actor, note="recibido")

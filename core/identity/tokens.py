@@ -128,9 +128,10 @@ async def actor_for(secret: str, tenant_id: int) -> Actor:
         User.id == row["user"]).first()
     if reason is None and not (owner and owner["is_active"]):
         reason = "La persona titular del token ya no está activa"
-    if reason:
-        await record(tenant_id, "token.rejected", actor=secret[:12], outcome="denied",
-                     detail={"reason": reason})
+    if reason:  # in the chain of the entity asked: no token material, nothing of another's
+        unknown = row is None or row["tenant"] != tenant_id
+        await record(tenant_id, "token.rejected", actor="api-token", outcome="denied",
+                     detail={"reason": "El token de API no existe" if unknown else reason})
         raise TokenRejected(reason)
     roles = await roles_in(row["user"], tenant_id)
     permissions = await grants_for(tenant_id, roles) & frozenset(_scopes(row["scopes"]))

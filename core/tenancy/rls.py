@@ -5,9 +5,12 @@ The first wall is the scoped layer: every query of a tenant-owned table says
 PostgreSQL every table with a ``tenant`` column gets, after each migration run (as the
 owner), ``ENABLE`` and ``FORCE ROW LEVEL SECURITY`` and one policy: a row is visible and
 writable only when its tenant is the connection's ``app.tenant_id``, or when the code has
-declared a cross-tenant pass (``app.cross_tenant`` holds its reason). The application
-runs as ``concejo_runtime``, a role that owns no table (``SET ROLE`` on every pooled
-connection), may not bypass RLS, and may only read and append the audit log.
+declared a cross-tenant pass (``app.cross_tenant`` holds its reason) on a connection of
+another role than the runtime one. Requests and jobs log in as ``concejo_runtime``, a
+role that owns no table, is a member of no other role (``RESET ROLE`` leaves it what it
+is, ``SET ROLE`` to another fails), may not bypass RLS, and may only read and append the
+audit log: whatever SQL runs on its connection, ``app.cross_tenant`` lifts nothing there.
+Code inside ``cross_tenant`` runs on a connection of the owner (``core.db.LeasingPool``).
 
 Which tenant a piece of code works for is a context variable:
 
@@ -21,8 +24,9 @@ Which tenant a piece of code works for is a context variable:
 
 The value reaches PostgreSQL on every connection taken from the pool (``pool_setup``, when
 the connection's session has another scope) and, inside a transaction, with
-``set_config(…, true)`` whenever the scope changes. SQLite has
-no RLS: there the scope is kept but nothing is enforced by the database.
+``set_config(…, true)`` whenever the scope changes; a connection going back to the pool
+is cleared (``pool_clear``). SQLite has no RLS: there the scope is kept but nothing is
+enforced by the database.
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ class Scope(msgspec.Struct, frozen=True):
 _scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("concejo_rls",
                                                                      default=None)
 _default = Scope()
+NO_SCOPE = Scope()
 
 
 def current() -> Scope:
@@ -142,21 +147,27 @@ def enter(tenant_id: int | None) -> None:
 
 
 async def pool_setup(connection: Any) -> None:
-    """A connection taken from the pool acts as the runtime role in the current scope
-    (``core.db.LeasingPool`` calls it when the connection's session has another scope)."""
+    """A connection taken from the pool works in the current scope (``core.db.LeasingPool``
+    calls it when the connection's session has another scope)."""
     scope = current()
     await connection.execute(
-        "SELECT set_config('role', $1, false), set_config('app.tenant_id', $2, false), "
-        "set_config('app.cross_tenant', $3, false)", RUNTIME_ROLE,
+        "SELECT set_config('app.tenant_id', $1, false), "
+        "set_config('app.cross_tenant', $2, false)",
         "" if scope.tenant_id is None else str(scope.tenant_id), scope.cross)
 
 
+async def pool_clear(connection: Any) -> None:
+    """A connection going back to the pool keeps no tenant and no pass."""
+    await pool_reset(connection)
+    await connection.execute("SELECT set_config('app.tenant_id', '', false), "
+                             "set_config('app.cross_tenant', '', false)")
+
+
 async def pool_reset(connection: Any) -> None:
-    """asyncpg ``reset``: a connection going back to the pool keeps its session (it stays
-    the runtime role in its last scope, which the next checkout sets again if it needs
-    another), so the default reset's round trip (unlock, close cursors, unlisten,
-    RESET ALL) is skipped: no pooled connection takes session locks, listens, or keeps
-    cursors or other settings. A transaction left open is rolled back."""
+    """asyncpg ``reset``: the default reset's round trip (unlock, close cursors, unlisten,
+    RESET ALL) is skipped — no pooled connection takes session locks, listens, or keeps
+    cursors, and ``core.db.LeasingPool`` clears the tenant scope itself (``pool_clear``)
+    only when one is set. A transaction left open is rolled back."""
     if connection.is_in_transaction():
         await connection.execute("ROLLBACK")
 
@@ -182,24 +193,43 @@ class RequestScopeMiddleware:
 _ROLE_SQL = f"""
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{RUNTIME_ROLE}') THEN
-    CREATE ROLE {RUNTIME_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+    CREATE ROLE {RUNTIME_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
   END IF;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$;
 """
 
+#: Only a connection of another role than the runtime one (the owner's) honours a pass.
 _CONDITION = ("(tenant = NULLIF(current_setting('app.tenant_id', true), '')::integer "
-              "OR COALESCE(current_setting('app.cross_tenant', true), '') <> '')")
+              "OR (COALESCE(current_setting('app.cross_tenant', true), '') <> '' "
+              f"AND current_user <> '{RUNTIME_ROLE}'))")
 
 
-async def install(connection: Any) -> list[str]:
+async def _runtime_role(connection: Any, password: str | None) -> None:
+    """The runtime role: may log in, is nothing more, and leaves every role it was in."""
+    await connection.execute(_ROLE_SQL)
+    may_alter = await connection.fetchval(
+        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+    if may_alter:
+        await connection.execute(f"ALTER ROLE {RUNTIME_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS "
+                                 "NOCREATEDB NOCREATEROLE NOREPLICATION")
+        if password:
+            statement = await connection.fetchval(
+                f"SELECT format('ALTER ROLE {RUNTIME_ROLE} PASSWORD %L', $1::text)", password)
+            await connection.execute(statement)
+        for row in await connection.fetch(
+                "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1", RUNTIME_ROLE):
+            await connection.execute(f'REVOKE "{row["rolname"]}" FROM {RUNTIME_ROLE}')
+    else:
+        log.warning("The owner may not alter roles: create %s LOGIN, member of no role, "
+                    "as docs/operations.md says", RUNTIME_ROLE)
+
+
+async def install(connection: Any, runtime_password: str | None = None) -> list[str]:
     """As the owner, after migrations: the runtime role, its grants, and RLS with FORCE
     and the policy on every table with a ``tenant`` column. Returns those tables."""
-    await connection.execute(_ROLE_SQL)
-    superuser = await connection.fetchval("SELECT rolsuper FROM pg_roles "
-                                          "WHERE rolname = current_user")
-    if not superuser:  # to SET ROLE to it
-        await connection.execute(f"GRANT {RUNTIME_ROLE} TO CURRENT_USER")
+    await _runtime_role(connection, runtime_password)
     await connection.execute(
         f"GRANT USAGE ON SCHEMA public TO {RUNTIME_ROLE};"
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
@@ -218,7 +248,7 @@ async def install(connection: Any) -> list[str]:
     for table in tables:
         await connection.execute(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;'
                                  f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;')
-        if table not in existing:
-            await connection.execute(f'CREATE POLICY {POLICY} ON "{table}" '
-                                     f"USING {_CONDITION} WITH CHECK {_CONDITION}")
+        verb = "ALTER" if table in existing else "CREATE"
+        await connection.execute(f'{verb} POLICY {POLICY} ON "{table}" '
+                                 f"USING {_CONDITION} WITH CHECK {_CONDITION}")
     return tables

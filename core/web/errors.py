@@ -9,6 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 
+from core.audit.denials import denied_lookup
 from core.errors import DomainError, InvalidInput, NotFoundError
 from core.web.i18n import current_language
 from core.web.labels import status_title
@@ -29,6 +30,13 @@ def problem(request: Request, status: int, detail: str, extra: dict | None = Non
 
 
 def handle_exception(request: Request, exc: Exception) -> Response:
+    response = _answer(request, exc)
+    if isinstance(exc, NotFoundError):  # an id not of this entity: in its audit chain
+        response.background = denied_lookup(request)
+    return response
+
+
+def _answer(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status, detail = exc.status_code, exc.detail
         extra = {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}

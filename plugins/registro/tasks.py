@@ -2,9 +2,9 @@
 
 import logging
 
+from core.documents.services import DocumentNotFound, read_content
 from core.jobs import JobContext, job
 from plugins.registro import distribution, justificante, sir
-from plugins.registro.anexos import blob_store
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +28,33 @@ async def sir_deliver(ctx: JobContext, exchange_id: int, kind: str, destino: str
     await sir.deliver(ctx.tenant, exchange_id, kind, destino, sha256)
 
 
+async def _delivered(ctx: JobContext, document_id: int) -> bytes | None:
+    """The file handed to this entity, read only as a document of its own (None: the
+    message names another entity's document, refused and logged)."""
+    try:
+        return (await read_content(ctx.tenant, document_id))[1]
+    except DocumentNotFound:
+        log.error("Refused SIR delivery for %s: %s is not a document of this entity",
+                  ctx.tenant.slug, document_id)
+        return None
+
+
 @job("registro.sir_receive")
-async def sir_receive(ctx: JobContext, sha256: str) -> None:
+async def sir_receive(ctx: JobContext, document_id: int) -> None:
     """Take a SICRES file delivered to this entity's registry (an unreadable one is logged:
     retrying cannot make it readable)."""
+    data = await _delivered(ctx, document_id)
+    if data is None:
+        return
     try:
-        await sir.receive(ctx.tenant, await blob_store().read_bytes(sha256), actor="sir")
+        await sir.receive(ctx.tenant, data, actor="sir")
     except sir.InvalidExchange as exc:
-        log.warning("Refused SICRES file %s for %s: %s", sha256, ctx.tenant.slug, exc)
+        log.warning("Refused SICRES file %s for %s: %s", document_id, ctx.tenant.slug, exc)
 
 
 @job("registro.sir_message")
-async def sir_message(ctx: JobContext, sha256: str) -> None:
+async def sir_message(ctx: JobContext, document_id: int) -> None:
     """Apply a SICRES message (ACK, confirmación, error) to our outgoing exchange."""
-    await sir.on_message(ctx.tenant, await blob_store().read_bytes(sha256))
+    data = await _delivered(ctx, document_id)
+    if data is not None:
+        await sir.on_message(ctx.tenant, data)

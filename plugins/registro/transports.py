@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from core import kernel as _kernel
+from core.documents.services import keep_delivered
 from core.tenancy.context import TenantContext, tenant_by_id
-from core.tenancy.rls import cross_tenant, declare_pass
+from core.tenancy.rls import cross_tenant, declare_pass, tenant_scope
 from core.tenancy.tables import Tenant, Unit
 from plugins.registro import tasks
-from plugins.registro.anexos import blob_store
 
 
 class TransportError(Exception):
@@ -63,13 +63,21 @@ class ConcejoTransport:
 
     async def deliver_asiento(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
-        ref = await blob_store().put_bytes(data)
-        await tasks.sir_receive.send(target.id, sha256=ref.sha256)
+        await tasks.sir_receive.send(target.id, document_id=await _hand_over(
+            target, data, "Fichero de intercambio SICRES recibido"))
 
     async def deliver_mensaje(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
-        ref = await blob_store().put_bytes(data)
-        await tasks.sir_message.send(target.id, sha256=ref.sha256)
+        await tasks.sir_message.send(target.id, document_id=await _hand_over(
+            target, data, "Mensaje SICRES recibido"))
+
+
+async def _hand_over(target: TenantContext, data: bytes, title: str) -> int:
+    """The file, as a document of the receiving entity (written in its scope: a hand-off,
+    not a read), which is all its job may read."""
+    async with tenant_scope(target.id):
+        return await keep_delivered(target, data, filename="sicres.xml",
+                                    mime="application/xml", title=title, actor="sir")
 
 
 def transport_for(tenant: TenantContext, name: str) -> SirTransport:

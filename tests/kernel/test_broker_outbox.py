@@ -26,7 +26,7 @@ DEAD = {
 
 def _job_system(concejo_kernel, url: str) -> JobSystem:
     jobs = [j for name, j in concejo_kernel.jobs.jobs.items() if name != core.jobs.DELIVER_EVENT]
-    return JobSystem(url, jobs, deliver)
+    return JobSystem(url, jobs, deliver, concejo_kernel.settings.effective_secret_key())
 
 
 async def _wait_done(message_id: str, seconds: float = 20) -> str:

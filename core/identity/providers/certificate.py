@@ -27,6 +27,7 @@ from cryptography.x509.oid import NameOID, ObjectIdentifier
 
 from core.identity.providers import ExternalIdentity, Flow, IdentityRejected
 from core.identity.settings import CertificateSettings
+from core.web.proxies import peer_of
 
 ORGANIZATION_IDENTIFIER = ObjectIdentifier("2.5.4.97")
 _ID_PREFIX = re.compile(r"^(IDCES|VATES)-?")
@@ -96,7 +97,7 @@ class CertificateProvider:
         raise IdentityRejected("El certificado no lo emite una autoridad admitida")
 
     async def start(self, request: Any, flow: Flow) -> ExternalIdentity:
-        if not self._trusted(request.client.host if request.client else None):
+        if not self._trusted(peer_of(request.scope)):  # the proxy that passed the header
             raise IdentityRejected("El acceso con certificado no está disponible por esta vía")
         value = request.headers.get(self.config.header)
         if not value:
