@@ -60,7 +60,8 @@ def convert_input(value: object, type_: type[T], titles: Mapping[str, str] | Non
     Text with control or non-characters is refused first (:mod:`core.textclean`)."""
     if (path := bad_text_path(value)) is not None:
         root = _Root(type_, titles or {})
-        raise InvalidInput(errors=[FieldError(path.lstrip("."), bad_text_saying(_label(root, path)))])
+        wrong = FieldError(path.lstrip("."), bad_text_saying(_label(root, path)))
+        raise InvalidInput(errors=[wrong])
     try:
         return msgspec.convert(value, type_, strict=False)
     except msgspec.ValidationError as exc:
