@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from core import kernel as _kernel
-from core.errors import InvalidInput, convert_input, readable
+from core.errors import InvalidInput, convert_input
 from core.plugins import PluginManifest
 from core.tenancy.context import TenantContext
 from core.types import KIND
@@ -147,10 +147,7 @@ def to_store(manifest: PluginManifest, given: dict[str, Any] | None,
     for field in fields(struct):
         if field.kind == "secret" and not values.get(field.name) and kept.get(field.name):
             values[field.name] = kept[field.name]
-    try:  # the message names the field by its title and, for the API and CLI, its path
-        clean = msgspec.to_builtins(msgspec.convert(values, struct, strict=False))
-    except msgspec.ValidationError as exc:
-        raise InvalidInput(f"{readable(exc, struct)} ({exc})") from None
+    clean = msgspec.to_builtins(convert_input(values, struct))  # every wrong field named
     return {f.name: clean[f.name] for f in fields(struct) if clean[f.name] != f.default}
 
 
