@@ -99,7 +99,12 @@ async def test_the_diputacion_enables_notificaciones_for_olvega_and_a_module_for
     done, total = re.match(r"(\d+) de (\d+) ", await page.get_by_role("status").inner_text()
                            ).groups()
     assert done == total and int(total) >= 4  # the session's other tests add ayuntamientos
-    assert await page.get_by_role("cell", name="Ya estaba así.").count() == 2  # Soria, Ólvega
+    for name, outcome in (("Ayuntamiento de Soria", "Ya estaba así."),
+                          ("Ayuntamiento de Ólvega", "Ya estaba así."),
+                          ("Ayuntamiento de Ágreda", "Activado."),
+                          ("EMD de Valdelagua (demostración)", "Activado.")):
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=name))
+        assert outcome in await row.inner_text(), name
     for slug in ("soria", "olvega", "agreda", "emd-valdelagua-demo"):
         assert (await tenant_by_slug(slug)).is_enabled("cita_previa"), slug
     assert not (await tenant_by_slug("mancomunidad-moncayo-demo")).is_enabled("cita_previa")
