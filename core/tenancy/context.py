@@ -55,7 +55,7 @@ def _json(value: Any) -> Any:
 
 
 async def _load(where: Any) -> TenantContext | None:
-    row = await Tenant.select().where(where).first()
+    row = await Tenant.select().where(where).order_by(Tenant.id).first()  # the oldest
     if row is None:
         return None
     async with tenant_scope(row["id"]):
