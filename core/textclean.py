@@ -76,7 +76,9 @@ async def refuse_bad_text(request: Request) -> None:
     holds a refused character."""
     from core.errors import InvalidInput
 
-    sources = (dict(request.query_params.dict()), dict(request.path_params),
+    query = {key: values[0] if len(values) == 1 else values
+             for key, values in request.query_params.dict().items()}
+    sources = (query, dict(request.path_params),
                await _body_values(request))
     for values in sources:
         path = bad_text_path(values)

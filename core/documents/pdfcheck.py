@@ -9,7 +9,7 @@ timeout, and refuses (:class:`PdfRefused`):
   only by repairing it (offsets that point nowhere, absurd numbers): that is not the
   document anyone signed;
 - polyglots: a file that is also a ZIP archive, HTML markup in the first KiB (where
-  browsers sniff) or anything but white space after the last ``%%EOF``;
+  browsers sniff), markup or more than a KiB after the last ``%%EOF``;
 - bombs: more than :data:`MAX_OBJECTS` objects, or Flate streams (nested filters too) that
   inflate past :data:`MAX_INFLATED` bytes in total: inflation is bounded, never done whole.
 
@@ -58,7 +58,8 @@ def _polyglot(path: Path) -> str | None:
     if _HTML.search(head):
         return "contiene HTML"
     end = tail.rfind(b"%%EOF")
-    if end >= 0 and tail[end + 5:].strip(b" \t\r\n\x00"):
+    after = tail[end + 5:].strip(b" \t\r\n\x00") if end >= 0 else b""
+    if b"<" in after or len(after) > 1024:  # a stray byte or two is common, markup is not
         return "tiene datos después del final del PDF (%%EOF)"
     if zipfile.is_zipfile(path):
         return "es también un archivo ZIP"
