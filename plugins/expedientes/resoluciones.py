@@ -23,10 +23,11 @@ from core.documents.eni import TipoDocumental
 from core.errors import DomainError, NotFoundError
 from core.events import emit
 from core.identity.tables import Membership
+from core.numbering import next_number
 from core.signing.flows import start_flow
 from core.signing.schemas import FlowIn, SignatureFlowCompleted, SignatureFlowRejected
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, documentos, history, numbering, pdfs, services
+from plugins.expedientes import catalogo, documentos, history, pdfs, services
 from plugins.expedientes.schemas import (
     AsientoLibro,
     EnvioFirma,
@@ -38,6 +39,7 @@ from plugins.expedientes.settings import settings_of
 from plugins.expedientes.tables import Resolucion
 
 FLOW_KIND = "expedientes.resolucion"
+RESOLUCION = "expedientes.resolucion"  # the libro's numbering series (core.numbering)
 DRAFT, SIGNING, SIGNED, REJECTED = "borrador", "en_firma", "firmada", "rechazada"
 
 
@@ -179,7 +181,7 @@ async def on_flow_completed(tenant: TenantContext, event: SignatureFlowCompleted
             return
         now = datetime.now(UTC)
         year = now.astimezone(MADRID).year
-        number = await numbering.next_number(tenant.id, year, numbering.RESOLUCION)
+        number = await next_number(tenant.id, RESOLUCION, year)
         await Resolucion.update({Resolucion.state: SIGNED, Resolucion.year: year,
                                  Resolucion.number: number, Resolucion.signed_at: now}).where(
             _scoped(tenant) & (Resolucion.id == row["id"]))

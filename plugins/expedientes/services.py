@@ -21,8 +21,9 @@ from core.documents.eni import make_identificador
 from core.errors import DomainError, NotFoundError
 from core.events import emit
 from core.identity.tables import Membership
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, history, numbering
+from plugins.expedientes import catalogo, history
 from plugins.expedientes.plazos import due
 from plugins.expedientes.schemas import (
     ExpedienteAbierto,
@@ -45,6 +46,8 @@ from plugins.expedientes.tables import (
     Responsable,
     Tarea,
 )
+
+EXPEDIENTE = "expedientes.expediente"  # the numbering series (core.numbering)
 
 
 class ExpedienteNotFound(NotFoundError):
@@ -160,7 +163,7 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
     today = local_today(cal)
     due_date = due(cal, start or today, procedimiento.plazo, procedimiento.plazo_unit)
     async with atomic():
-        number = await numbering.next_number(tenant.id, today.year, numbering.EXPEDIENTE)
+        number = await next_number(tenant.id, EXPEDIENTE, today.year)
         code = code_of(today.year, number)
         if numbered is not None:
             await numbered(code)

@@ -1,7 +1,7 @@
 """Asientos: register, read, search, annul and rectify; every query scoped to the tenant.
 
 Numbers are per tenant, year (of the presentation, seat's time) and direction, gapless
-(``numbering``). The presentation time is taken once the number is held, so numbers follow
+(``core.numbering``). The presentation time is taken once the number is held, so numbers follow
 the order of arrival; the official time follows the registry calendar (``officialtime``).
 Asientos are never deleted: annulment and rectification keep a reason and are audited.
 """
@@ -19,11 +19,11 @@ from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
 from core.errors import DomainError, NotFoundError
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
 from plugins.registro import distribution, personas, tasks
-from plugins.registro.numbering import next_number
 from plugins.registro.officialtime import official_time
 from plugins.registro.schemas import (
     AsientoIn,
@@ -121,7 +121,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                 tenant, data.anexos, entrada=data.direction == "entrada", actor=actor)
         first = now or datetime.now(UTC)
         year = first.astimezone(MADRID).year
-        number = await next_number(tenant.id, year, data.direction)
+        number = await next_number(tenant.id, f"registro.{data.direction}", year)
         received = now or datetime.now(UTC)  # after the number: numbers follow arrival
         if received.astimezone(MADRID).year != year:  # the year turned while we waited
             received = first

@@ -24,10 +24,10 @@ from core.calendar import MADRID
 from core.db import atomic
 from core.documents.sniff import SNIFF_BYTES, ContentMismatch, check_content
 from core.errors import DomainError, NotFoundError
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
 from plugins.registro import services, sicres, sirmap, tasks, transports
 from plugins.registro.anexos import StoredAnexo, blob_store
-from plugins.registro.numbering import next_number
 from plugins.registro.schemas import ExchangeOut, SirEnvio
 from plugins.registro.tables import Anexo, Exchange
 
@@ -153,7 +153,7 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
         now = datetime.now(UTC)
         year = now.astimezone(MADRID).year
         identificador = sicres.make_identificador_intercambio(
-            asiento.oficina, year, await next_number(tenant.id, year, "sir"))
+            asiento.oficina, year, await next_number(tenant.id, "registro.sir", year))
         xml = _export(lambda: sirmap.fichero(
             asiento, identificador=identificador, origen=origen, destino=destino,
             inicio=origen, anexos=sirmap.anexo_segments(identificador, pairs),

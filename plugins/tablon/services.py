@@ -8,15 +8,14 @@ from typing import Any
 import msgspec
 
 from core.audit.log import record
-from core.db import atomic, engine
+from core.db import atomic
 from core.errors import DomainError, NotFoundError
 from core.events import emit
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, AnuncioPublicado, AnuncioRetirado
 from plugins.tablon.settings import Settings
 from plugins.tablon.tables import Anuncio
-
-NUMBERING_LOCK = 7404  # advisory lock namespace (core.leader lists the kernel's)
 
 
 class NotFound(NotFoundError):
@@ -52,10 +51,7 @@ async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
     if end < start:
         raise InvalidAnuncio("La fecha de retirada es anterior a la de publicación")
     async with atomic():
-        await _serialize_numbering(tenant)
-        last = await Anuncio.select(Anuncio.number).where(_scoped(tenant)).order_by(
-            Anuncio.number, ascending=False).first()
-        row = Anuncio(tenant=tenant.id, number=(last["number"] + 1) if last else 1,
+        row = Anuncio(tenant=tenant.id, number=await next_number(tenant.id, "tablon.anuncio"),
                       title=data.title, body=data.body, category=data.category,
                       publish_from=start, publish_until=end, created_by=actor,
                       created_at=datetime.now(UTC))
@@ -64,14 +60,6 @@ async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
                      detail={"title": data.title, "from": str(start), "until": str(end)})
         await emit(tenant.id, AnuncioPublicado(anuncio_id=row.id, title=data.title))
     return await get(tenant, row.id)
-
-
-async def _serialize_numbering(tenant: TenantContext) -> None:
-    """Concurrent publications of one tenant take numbers one at a time (SQLite's write
-    transactions are serial already; on PostgreSQL a transaction-scoped advisory lock)."""
-    db = engine()
-    if db.engine_type == "postgres":
-        await db.run_ddl(f"SELECT pg_advisory_xact_lock({NUMBERING_LOCK}, {int(tenant.id)})")
 
 
 async def get(tenant: TenantContext, anuncio_id: int) -> AnuncioOut:
