@@ -1,5 +1,5 @@
-"""Gapless numbering, one counter row per tenant, series and year: registros, expedientes,
-resoluciones, anuncios — and any plugin that numbers what it stores.
+"""Gapless numbering, one counter row per tenant, series and year, for every plugin that
+numbers what it stores.
 
 ``next_number`` must run inside the ``atomic()`` block that stores what it numbers. One
 ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` starts or bumps the counter row and locks it
@@ -12,8 +12,8 @@ Hold the number as briefly as possible: take it just before the inserts that use
 slow work — documents, hashing, look-ups — before), since every other transaction of the
 same series waits from here to the commit.
 
-A series is named ``"<plugin>.<name>"`` (``registro.entrada``); ``year`` is the year it
-restarts in, or ``0`` for a series that never restarts (the tablón's anuncios).
+A series is named ``"<plugin>.<name>"``; ``year`` is the year it restarts in, or ``0``
+for a series that never restarts.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from core.tenancy.tables import Tenant
 
 
 class Counter(Table, tablename="core_counter"):
-    """The last number given in a series (``registro.entrada``, ``expedientes.resolucion``…)
-    of a tenant and year (``0``: a series that never restarts).
+    """The last number given in a series (``"<plugin>.<name>"``) of a tenant and year
+    (``0``: a series that never restarts).
 
     Taken with ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` inside the transaction that
     stores what it numbers (``core.numbering.next_number``).
