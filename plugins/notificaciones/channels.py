@@ -18,7 +18,9 @@ from typing import Any, Protocol
 
 from core import kernel as _kernel
 from core import mail
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.notificaciones import errors, services, tasks
 from plugins.notificaciones.schemas import NotificacionOut
 from plugins.notificaciones.tables import Notificacion
@@ -163,10 +165,10 @@ async def hub_report(tenant: TenantContext, hub_name: str, reference: str, outco
     """What a hub reports: ``accedida`` (by ``who``) or ``rechazada`` (express); expiry
     is computed here by the same clock."""
     row = await Notificacion.select(Notificacion.id).where(
-        services.scoped(tenant) & (Notificacion.hub == hub_name)
+        scoped(Notificacion, tenant) & (Notificacion.hub == hub_name)
         & (Notificacion.hub_ref == reference)).first()
     if row is None:
-        raise errors.NotificacionNotFound(reference)
+        raise NotFoundError(reference)
     if outcome not in ("accedida", "rechazada"):
         raise errors.InvalidNotificacion(f"Resultado desconocido: {outcome!r}")
     state = "notificada" if outcome == "accedida" else "rechazada"

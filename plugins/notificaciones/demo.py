@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from core.demo import JAVIER, LUCIA
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.expedientes import busqueda
 from plugins.expedientes.schemas import Busqueda
 from plugins.notificaciones import acceso, papel, plazos, services
@@ -68,7 +69,7 @@ async def _expired(tenant: TenantContext, notificacion_id: int) -> None:
     await Notificacion.update({Notificacion.disposed_at: disposed,
                                Notificacion.expires_on: disposed.date() + timedelta(
                                    days=plazos.ACCESS_DAYS)}).where(
-        services.scoped(tenant) & (Notificacion.id == notificacion_id))
+        scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
     await services.expire_due(tenant)
 
 

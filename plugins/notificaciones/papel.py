@@ -21,6 +21,7 @@ from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.services import issue_document
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.notificaciones import errors, evidence, pdfs, plazos, services, tasks
 from plugins.notificaciones.schemas import IntentoIn, IntentoOut, NotificacionOut
 from plugins.notificaciones.tables import Edicto, Intento, Notificacion
@@ -43,7 +44,7 @@ async def print_batch(tenant: TenantContext, *, actor: str) -> DocumentOut | Non
     is stored as a document of the entity (authenticated by its CSV)."""
     async with atomic():
         rows = await services.select().where(
-            services.scoped(tenant) & (Notificacion.channel == "papel")
+            scoped(Notificacion, tenant) & (Notificacion.channel == "papel")
             & (Notificacion.state == "en_reparto") & Notificacion.printed_at.is_null()
         ).order_by(Notificacion.id)
         if not rows:
@@ -57,7 +58,7 @@ async def print_batch(tenant: TenantContext, *, actor: str) -> DocumentOut | Non
                                         actor=actor, sign_with_seal=False,
                                         filename=f"lote-{now:%Y%m%d-%H%M%S}.pdf")
         await Notificacion.update({Notificacion.printed_at: now}).where(
-            services.scoped(tenant) & Notificacion.id.is_in([n.id for n in notices]))
+            scoped(Notificacion, tenant) & Notificacion.id.is_in([n.id for n in notices]))
         for notice in notices:
             await evidence.step(tenant, notice.id, notice.expediente_id, "impresa",
                                 actor=actor, detail={"lote": document.id, "csv": csv}, at=now)

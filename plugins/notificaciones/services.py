@@ -17,12 +17,14 @@ from core.calendar import WorkingCalendar
 from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.services import get_document
+from core.errors import NotFoundError
 from core.events import emit
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404, scoped
 from plugins.expedientes import resoluciones
 from plugins.expedientes import services as expedientes
 from plugins.notificaciones import channels, evidence, papel, plazos, tasks
-from plugins.notificaciones.errors import InvalidNotificacion, NotificacionNotFound
+from plugins.notificaciones.errors import InvalidNotificacion
 from plugins.notificaciones.schemas import (
     FINAL_STATES,
     ContenidoIn,
@@ -42,9 +44,6 @@ COLUMNS = tuple(c for c in Notificacion.all_columns()
 def settings_of(tenant: TenantContext) -> Settings:
     return msgspec.convert(tenant.settings_for("notificaciones"), Settings)
 
-
-def scoped(tenant: TenantContext) -> Any:
-    return Notificacion.tenant == tenant.id
 
 
 def select() -> Any:
@@ -168,9 +167,10 @@ async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, 
 async def get(tenant: TenantContext, notificacion_id: int, *, full: bool = True
               ) -> NotificacionOut:
     """A notification with its evidence trail and paper attempts."""
-    row = await select().where(scoped(tenant) & (Notificacion.id == notificacion_id)).first()
+    row = await select().where(scoped(Notificacion, tenant)
+                               & (Notificacion.id == notificacion_id)).first()
     if row is None:
-        raise NotificacionNotFound(notificacion_id)
+        raise NotFoundError(notificacion_id)
     found = out(row)
     if full:
         found.events = await evidence.trail(tenant, notificacion_id)
@@ -182,7 +182,7 @@ async def search(tenant: TenantContext, *, state: str = "", expediente_id: int |
                  nif: str = "", remesa_id: int | None = None, limit: int = 200,
                  offset: int = 0) -> list[NotificacionOut]:
     """Notifications of the tenant, newest first, filtered."""
-    where = scoped(tenant)
+    where = scoped(Notificacion, tenant)
     if state:
         where &= Notificacion.state == state
     if expediente_id is not None:
@@ -206,13 +206,10 @@ async def counts(tenant: TenantContext) -> dict[str, int]:
 
 async def lock(tenant: TenantContext, notificacion_id: int) -> dict[str, Any]:
     """The notification's row, locked (its expediente first) for the transaction."""
-    row = await Notificacion.select(Notificacion.expediente_id).where(
-        scoped(tenant) & (Notificacion.id == notificacion_id)).first()
-    if row is None:
-        raise NotificacionNotFound(notificacion_id)
+    row = await get_or_404(Notificacion, notificacion_id, tenant, Notificacion.expediente_id)
     if row["expediente_id"] is not None:
         await expedientes.lock(tenant, row["expediente_id"])
-    query = select().where(scoped(tenant) & (Notificacion.id == notificacion_id))
+    query = select().where(scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
     if engine().engine_type == "postgres":
         query = query.lock_rows()
     return await query.first()
@@ -238,7 +235,7 @@ async def transition(tenant: TenantContext, notificacion_id: int, *, expected: s
                 update[Notificacion.closed_at] = now
         if update:
             await Notificacion.update(update).where(
-                scoped(tenant) & (Notificacion.id == notificacion_id))
+                scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
         await evidence.step(tenant, notificacion_id, row["expediente_id"], event, actor=actor,
                             detail=detail, at=now)
         if state in FINAL_STATES:
@@ -258,7 +255,7 @@ async def expire_due(tenant: TenantContext, now: datetime | None = None) -> int:
     cal = await calendar_of(tenant)
     today = cal.local_date(now)
     due = await Notificacion.select(Notificacion.id, Notificacion.expires_on).where(
-        scoped(tenant) & (Notificacion.state == "puesta_disposicion")
+        scoped(Notificacion, tenant) & (Notificacion.state == "puesta_disposicion")
         & (Notificacion.expires_on < today))
     expired = 0
     for row in due:

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from core.errors import NotFoundError
 from core.web.pages import actor_of, tenant_of
 from plugins.registro import distribution, justificante, libro, personas, services, sir
 from plugins.registro import permissions as perms
@@ -108,7 +109,7 @@ class ApiController(Controller):
         asiento = await services.get(tenant_of(request), asiento_id)
         found = next((a for a in asiento.anexos if a.position == position), None)
         if found is None:
-            raise services.NotFound(position)
+            raise NotFoundError(position)
         return download(found.filename, await anexo_content(found.sha256), found.mime)
 
     @post("/asientos/{asiento_id:int}/distribuir", summary="Send an entrada to a unit",
@@ -148,7 +149,7 @@ class ApiController(Controller):
     async def lookup(self, request: Request, documento: FromPath[str]) -> Persona:
         found = await personas.lookup(tenant_of(request), documento)
         if found is None:
-            raise services.NotFound(documento)
+            raise NotFoundError(documento)
         return found
 
     @get("/libro.csv", summary="Libro de registro of a period (CSV)",

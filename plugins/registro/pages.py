@@ -10,7 +10,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, InvalidInput, convert_input
+from core.errors import DomainError, InvalidInput, NotFoundError, convert_input
 from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.registro import (
     distribution,
@@ -182,7 +182,7 @@ class StaffController(Controller):
             elif action == "anular":
                 await sir.annul(tenant, exchange_id, actor=actor)
             else:
-                raise sir.ExchangeNotFound(action)
+                raise NotFoundError(action)
         except (sir.InvalidExchange, InvalidInput) as exc:
             return await page(request, "registro/staff_sir.html", labels=labels,
                               status_code=422, error=str(exc),

@@ -13,9 +13,10 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput, NotFoundError
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from core.web.carpeta import CarpetaItem, CarpetaLink, CarpetaSection
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
@@ -61,7 +62,7 @@ def interesado_for(actor: Actor, own: dict[str, str]) -> InteresadoIn:
 async def asientos_of(tenant: TenantContext, actor: Actor) -> list[dict[str, Any]]:
     """The entradas the citizen presented or in which they are an interesado."""
     nifs = sorted({actor.nif, actor.subject_nif} - {""})
-    where = services.scoped(tenant) & (Asiento.direction == "entrada") & (
+    where = scoped(Asiento, tenant) & (Asiento.direction == "entrada") & (
         Asiento.presenter.is_in(nifs) | Asiento.id.is_in(
             Interesado.select(Interesado.asiento).where(
                 (Interesado.tenant == tenant.id) & Interesado.document.is_in(nifs))))
@@ -72,7 +73,7 @@ async def asientos_of(tenant: TenantContext, actor: Actor) -> list[dict[str, Any
 async def citizen_asiento(tenant: TenantContext, actor: Actor, asiento_id: int) -> Any:
     """One of the citizen's entradas (404 for anyone else's)."""
     if asiento_id not in {r["id"] for r in await asientos_of(tenant, actor)}:
-        raise services.NotFound(asiento_id)
+        raise NotFoundError(asiento_id)
     return await services.get(tenant, asiento_id)
 
 

@@ -18,9 +18,10 @@ from core.audit.log import record
 from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
 from core.numbering import next_number
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404, scoped
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
 from plugins.registro import distribution, personas, tasks
@@ -43,9 +44,6 @@ RECTIFIABLE = ("extracto", "observaciones", "documentacion_fisica", "referencia_
                "codigo_asunto")
 
 
-class NotFound(NotFoundError):
-    """No such asiento in this tenant (answers 404, also for other tenants' ids)."""
-
 
 class InvalidAsiento(DomainError):
     """An asiento, or a change to one, that breaks a rule; the message says which."""
@@ -67,9 +65,6 @@ def numero(year: int, direction: str, number: int) -> str:
     """The number people read: ``2026-E-000123``."""
     return f"{year}-{LETTER[direction]}-{number:06d}"
 
-
-def scoped(tenant: TenantContext) -> Any:
-    return Asiento.tenant == tenant.id
 
 
 async def units_of(tenant: TenantContext) -> dict[str, dict[str, Any]]:
@@ -163,10 +158,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
 
 
 async def row_of(tenant: TenantContext, asiento_id: int) -> dict[str, Any]:
-    row = await Asiento.select().where(scoped(tenant) & (Asiento.id == asiento_id)).first()
-    if row is None:
-        raise NotFound(asiento_id)
-    return row
+    return await get_or_404(Asiento, asiento_id, tenant)
 
 
 async def get(tenant: TenantContext, asiento_id: int) -> AsientoOut:
@@ -192,7 +184,7 @@ def _out(row: dict[str, Any], interesados: list[Any], anexos: list[Any]) -> Asie
 
 
 def _search_where(tenant: TenantContext, filters: Search) -> Any:
-    where = scoped(tenant)
+    where = scoped(Asiento, tenant)
     for name in ("direction", "channel", "state", "distribution_state"):
         value = getattr(filters, name)
         if value:
@@ -283,7 +275,7 @@ async def annul(tenant: TenantContext, asiento_id: int, reason: str, *,
         if row["state"] == "anulado":
             raise InvalidAsiento("El asiento ya está anulado")
         await Asiento.update({Asiento.state: "anulado", Asiento.annul_reason: reason}).where(
-            scoped(tenant) & (Asiento.id == asiento_id))
+            scoped(Asiento, tenant) & (Asiento.id == asiento_id))
         await record(tenant.id, "registro.annulled", actor=actor,
                      target=numero(row["year"], row["direction"], row["number"]),
                      detail={"id": asiento_id, "reason": reason})
@@ -315,7 +307,7 @@ async def rectify(tenant: TenantContext, asiento_id: int, data: Rectificacion, *
             raise InvalidAsiento("La rectificación no cambia nada")
         columns = {getattr(Asiento, k): v for k, v in after.items() if k in RECTIFIABLE}
         await Asiento.update({**columns, Asiento.rectifications: Asiento.rectifications + 1}
-                             ).where(scoped(tenant) & (Asiento.id == asiento_id))
+                             ).where(scoped(Asiento, tenant) & (Asiento.id == asiento_id))
         await RectificacionRow.insert(RectificacionRow(
             tenant=tenant.id, asiento=asiento_id, reason=data.reason, before=before,
             after=after, actor=actor, at=datetime.now(UTC)))

@@ -13,13 +13,10 @@ from core.errors import DomainError, NotFoundError
 from core.events import emit
 from core.numbering import next_number
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404, scoped
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, AnuncioPublicado, AnuncioRetirado
 from plugins.tablon.settings import Settings
 from plugins.tablon.tables import Anuncio
-
-
-class NotFound(NotFoundError):
-    """No such notice in this tenant (answers 404, also for other tenants' ids)."""
 
 
 class InvalidAnuncio(DomainError):
@@ -32,10 +29,6 @@ def settings_of(tenant: TenantContext) -> Settings:
 
 def _out(row: dict[str, Any]) -> AnuncioOut:
     return msgspec.convert(row, AnuncioOut, from_attributes=False, strict=False)
-
-
-def _scoped(tenant: TenantContext) -> Any:
-    return Anuncio.tenant == tenant.id
 
 
 async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
@@ -63,14 +56,11 @@ async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
 
 
 async def get(tenant: TenantContext, anuncio_id: int) -> AnuncioOut:
-    row = await Anuncio.select().where(_scoped(tenant) & (Anuncio.id == anuncio_id)).first()
-    if row is None:
-        raise NotFound(anuncio_id)
-    return _out(row)
+    return _out(await get_or_404(Anuncio, anuncio_id, tenant))
 
 
 async def list_all(tenant: TenantContext) -> list[AnuncioOut]:
-    rows = await Anuncio.select().where(_scoped(tenant)).order_by(Anuncio.number,
+    rows = await Anuncio.select().where(scoped(Anuncio, tenant)).order_by(Anuncio.number,
                                                                    ascending=False)
     return [_out(r) for r in rows]
 
@@ -79,7 +69,7 @@ async def list_public(tenant: TenantContext, today: date | None = None) -> list[
     """Notices on display today: published, started and not past their end date."""
     today = today or date.today()
     rows = await Anuncio.select().where(
-        _scoped(tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_from <= today)
+        scoped(Anuncio, tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_from <= today)
         & (Anuncio.publish_until >= today)).order_by(Anuncio.publish_from, ascending=False)
     return [_out(r) for r in rows]
 
@@ -89,7 +79,7 @@ async def get_public(tenant: TenantContext, anuncio_id: int,
     for anuncio in await list_public(tenant, today):
         if anuncio.id == anuncio_id:
             return anuncio
-    raise NotFound(anuncio_id)
+    raise NotFoundError(f"anuncio {anuncio_id!r}")
 
 
 async def retire(tenant: TenantContext, anuncio_id: int, reason: str, *, actor: str
@@ -100,7 +90,7 @@ async def retire(tenant: TenantContext, anuncio_id: int, reason: str, *, actor: 
             raise InvalidAnuncio("El anuncio ya está retirado")
         await Anuncio.update({Anuncio.state: "retirado", Anuncio.retired_reason: reason,
                               Anuncio.retired_at: datetime.now(UTC)}).where(
-            _scoped(tenant) & (Anuncio.id == anuncio_id))
+            scoped(Anuncio, tenant) & (Anuncio.id == anuncio_id))
         await record(tenant.id, "tablon.retired", actor=actor, target=str(anuncio_id),
                      detail={"reason": reason})
         await emit(tenant.id, AnuncioRetirado(anuncio_id=anuncio_id, reason=reason))
@@ -111,7 +101,7 @@ async def retire_expired(tenant: TenantContext, today: date | None = None) -> in
     """Retire the tenant's notices whose display period has ended; returns how many."""
     today = today or date.today()
     expired = await Anuncio.select(Anuncio.id).where(
-        _scoped(tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_until < today))
+        scoped(Anuncio, tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_until < today))
     for row in expired:
         await retire(tenant, row["id"], "Fin del plazo de exposición", actor="sistema")
     return len(expired)

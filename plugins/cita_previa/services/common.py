@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.settings import Settings
 
@@ -15,9 +15,6 @@ PLUGIN = "cita_previa"
 #: Slots are laid out in the seat's official time (the calendar's default zone).
 ZONE = ZoneInfo("Europe/Madrid")
 
-
-class NotFound(NotFoundError):
-    """No such office, service, agenda, booking or cita in this tenant (404)."""
 
 
 class InvalidCita(DomainError):

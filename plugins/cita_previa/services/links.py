@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import jwt
 
 from core import kernel as _kernel
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
-from plugins.cita_previa.services.common import NotFound
 
 PURPOSE = "cita_previa.reserva"
 VALID_AFTER_LAST_CITA = timedelta(days=7)
@@ -34,9 +34,9 @@ def localizador_of(tenant: TenantContext, token: str) -> str:
         claims = jwt.decode(token, _key(), algorithms=["HS256"],
                             options={"require": ["exp", "pur", "tid", "loc"]})
     except jwt.PyJWTError:
-        raise NotFound("token") from None
+        raise NotFoundError("token") from None
     if claims["pur"] != PURPOSE or claims["tid"] != tenant.id:
-        raise NotFound("token")
+        raise NotFoundError("token")
     return str(claims["loc"])
 
 
