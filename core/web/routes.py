@@ -98,7 +98,7 @@ async def change_tenant_plugin(request: Request, slug: FromPath[str], plugin: Fr
     if plugin not in _kernel.current().plugins.manifests:
         raise NotFoundException(f"No plugin {plugin!r}")
     actor = actor_of(request)
-    after = await set_plugin(tenant, plugin, data.enabled, actor=actor.email,
+    after = await set_plugin(tenant, plugin, data.enabled, actor=actor.audit_name,
                              settings=data.settings)
     return PluginState(plugin=plugin, enabled=after.is_enabled(plugin),
                        settings=after.settings_for(plugin))

@@ -92,7 +92,7 @@ class StaffController(Controller):
             data = forms.asiento_from(values, await forms.anexos_from(
                 files, values.get("validez", "")))
             asiento = await services.register(tenant_of(request), data, channel="presencial",
-                                              actor=actor_of(request).email)
+                                              actor=actor_of(request).audit_name)
         except DomainError as exc:
             return await self._form(request, values, error=str(exc), status_code=422)
         return Redirect(f"{_base(request)}/{asiento.id}?registrado=1")
@@ -111,7 +111,7 @@ class StaffController(Controller):
         what was typed in that form."""
         values = await form_values(request)
         try:
-            await action(tenant_of(request), actor_of(request).email, values)
+            await action(tenant_of(request), actor_of(request).audit_name, values)
         except DomainError as exc:
             form = request.url.path.rsplit("/", 1)[-1]
             return await _detail_page(request, asiento_id, error=str(exc), status_code=422,
@@ -165,7 +165,7 @@ class StaffController(Controller):
     @post("/sir/{exchange_id:int}/{action:str}", opt={"permission": perms.SIR.name})
     async def exchange_action(self, request: Request, exchange_id: FromPath[int],
                               action: FromPath[str]) -> Response:
-        tenant, actor = tenant_of(request), actor_of(request).email
+        tenant, actor = tenant_of(request), actor_of(request).audit_name
         values = await form_values(request)
         try:
             if action == "aceptar":
@@ -200,6 +200,6 @@ class StaffController(Controller):
     async def libro_pdf(self, request: Request) -> Response:
         name, data = await libro.pdf_export(tenant_of(request),
                                             query_struct(request, LibroPeriodo),
-                                            actor=actor_of(request).email)
+                                            actor=actor_of(request).audit_name)
         return download(name, data, "application/pdf")
 
