@@ -44,6 +44,10 @@ class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):
     version: str
     settings: type[msgspec.Struct] | None = None
     depends_on: tuple[str, ...] = ()
+    #: Plugins it uses when the entity has them enabled (checking ``tenant.is_enabled``)
+    #: and works without; like ``depends_on``, the only plugins whose ``public`` module it
+    #: may import. Not required at boot or when enabling.
+    optional_depends_on: tuple[str, ...] = ()
     description: str = ""
 
 
@@ -178,6 +182,8 @@ def load_plugins(
         missing = [dep for dep in manifest.depends_on if dep not in manifests]
         if missing:
             raise PluginError(f"Plugin {name!r} depends on {missing} which are not installed")
+        if name in manifest.depends_on + manifest.optional_depends_on:
+            raise PluginError(f"Plugin {name!r} cannot depend on itself")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

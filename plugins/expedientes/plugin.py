@@ -25,6 +25,7 @@ STATE_LABELS = {"E01": N_("Abierto"), "E02": N_("Cerrado"),
 
 MANIFEST = PluginManifest(
     name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
+    optional_depends_on=("registro",),  # entradas of its sede solicitudes, asientos linked
     description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.")
 
 

@@ -14,8 +14,8 @@ from core.demo import JAVIER, LUCIA
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import scoped
-from plugins.expedientes import busqueda
-from plugins.expedientes.schemas import Busqueda
+from plugins.expedientes import public as expedientes
+from plugins.expedientes.public import Busqueda
 from plugins.notificaciones import acceso, papel, plazos, services
 from plugins.notificaciones.schemas import IntentoIn, NotificacionIn, PersonaIn
 from plugins.notificaciones.tables import Notificacion
@@ -39,7 +39,7 @@ async def _notify(tenant: TenantContext, expediente_id: int, subject: str, perso
 async def seed(tenant: TenantContext) -> None:
     if tenant.kind == "diputacion" or await services.search(tenant, limit=1):
         return
-    found = await busqueda.search(tenant, Busqueda(limit=20))
+    found = await expedientes.search(tenant, Busqueda(limit=20))
     if len(found) < 3:
         return
     by_word = {e.subject.split()[0]: e for e in found}

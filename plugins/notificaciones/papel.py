@@ -20,9 +20,10 @@ from core.db import atomic
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.services import issue_document
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import scoped
-from plugins.notificaciones import errors, evidence, pdfs, plazos, services, tasks
+from plugins.notificaciones import errors, evidence, pdfs, plazos, services
 from plugins.notificaciones.schemas import IntentoIn, IntentoOut, NotificacionOut
 from plugins.notificaciones.tables import Edicto, Intento, Notificacion
 
@@ -95,8 +96,8 @@ async def record_attempt(tenant: TenantContext, notificacion_id: int, data: Inte
             tenant, notificacion_id, expected={"en_reparto"}, state=state, event="intento",
             actor=actor, detail=detail, changes=changes)
         if state == "pendiente_edicto":
-            await tasks.publish_edict.send(tenant.id, key=str(notificacion_id),
-                                           notificacion_id=notificacion_id)
+            await send_job("notificaciones.publish_edict", tenant.id, key=str(notificacion_id),
+                           notificacion_id=notificacion_id)
     return result
 
 
@@ -143,8 +144,8 @@ async def _on_tablon(tenant: TenantContext, notificacion: NotificacionOut,
     """Publish the anuncio on the entity's own tablón (an optional plugin)."""
     if not tenant.is_enabled("tablon") or "tablon" not in _kernel.current().plugins.names:
         return None
-    from plugins.tablon import services as tablon
-    from plugins.tablon.schemas import AnuncioIn
+    from plugins.tablon import public as tablon
+    from plugins.tablon.public import AnuncioIn
 
     categories = tablon.settings_of(tenant).categories
     anuncio = await tablon.publish(tenant, AnuncioIn(

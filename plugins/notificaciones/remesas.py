@@ -19,11 +19,11 @@ import msgspec
 from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.services import get_document
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import get_or_404, scoped
-from plugins.expedientes import history
-from plugins.expedientes import services as expedientes
-from plugins.notificaciones import errors, services, tasks
+from plugins.expedientes import public as expedientes
+from plugins.notificaciones import errors, services
 from plugins.notificaciones.schemas import PersonaIn, RemesaIn, RemesaOut
 from plugins.notificaciones.tables import Destinatario, Remesa
 
@@ -63,7 +63,8 @@ async def start(tenant: TenantContext, data: RemesaIn, *, actor: str) -> RemesaO
                              nif=p.nif, name=p.name, email=p.email, phone=p.phone,
                              address=p.address)
                 for i, p in enumerate(people[offset:offset + INSERT_BATCH])])
-        await tasks.run_remesa.send(tenant.id, key=f"{remesa.id}:0", remesa_id=remesa.id)
+        await send_job("notificaciones.run_remesa", tenant.id, key=f"{remesa.id}:0",
+                       remesa_id=remesa.id)
     return await get(tenant, remesa.id)
 
 
@@ -111,9 +112,9 @@ async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
             (Destinatario.tenant == tenant.id) & (Destinatario.id == person["id"]))
     if remesa["channel"] == "electronica":
         for start in range(0, len(created), CHANNEL_BATCH):
-            await tasks.open_channels.send(
-                tenant.id, key=f"{remesa_id}:{remesa['done'] + start}:canales",
-                notificacion_ids=created[start:start + CHANNEL_BATCH])
+            await send_job("notificaciones.open_channels",
+                           tenant.id, key=f"{remesa_id}:{remesa['done'] + start}:canales",
+                           notificacion_ids=created[start:start + CHANNEL_BATCH])
     done = remesa["done"] + len(pending)
     finished = done >= remesa["total"]
     now = datetime.now(UTC)
@@ -122,10 +123,10 @@ async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
                          Remesa.finished_at: now if finished else None}).where(
         scoped(Remesa, tenant) & (Remesa.id == remesa_id))
     if remesa["expediente_id"] is not None and pending:
-        await history.log(tenant, remesa["expediente_id"], "notificacion.remesa",
-                          f"Remesa {remesa_id}: {done} de {remesa['total']} notificaciones "
-                          "emitidas", actor=remesa["created_by"],
-                          detail={"remesa": remesa_id, "done": done})
+        await expedientes.log_history(
+            tenant, remesa["expediente_id"], "notificacion.remesa",
+            f"Remesa {remesa_id}: {done} de {remesa['total']} notificaciones emitidas",
+            actor=remesa["created_by"], detail={"remesa": remesa_id, "done": done})
     return not finished
 
 

@@ -19,11 +19,11 @@ from core.db import atomic, engine
 from core.documents.services import get_document
 from core.errors import NotFoundError
 from core.events import emit
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import get_or_404, scoped
-from plugins.expedientes import resoluciones
-from plugins.expedientes import services as expedientes
-from plugins.notificaciones import channels, evidence, papel, plazos, tasks
+from plugins.expedientes import public as expedientes
+from plugins.notificaciones import channels, evidence, papel, plazos
 from plugins.notificaciones.errors import InvalidNotificacion
 from plugins.notificaciones.schemas import (
     FINAL_STATES,
@@ -92,7 +92,7 @@ async def resolve_act(tenant: TenantContext, data: NotificacionIn) -> dict[str, 
     fields: dict[str, Any] = {"expediente_id": data.expediente_id, "document": data.document_id,
                               "body": data.body, "act_date": data.act_date}
     if data.resolucion_id is not None:
-        resolucion = await resoluciones.get(tenant, data.resolucion_id)
+        resolucion = await expedientes.get_resolucion(tenant, data.resolucion_id)
         if resolucion.state != "firmada":
             raise InvalidNotificacion("Solo se notifica una resolución firmada")
         if data.expediente_id not in (None, resolucion.expediente_id):
@@ -159,8 +159,8 @@ async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, 
                         detail=detail, in_history=in_history, at=now)
     if electronic and queue_channels:
         for medium in channels.media(settings_of(tenant), person):
-            await tasks.open_channel.send(tenant.id, key=f"{row.id}:{medium}",
-                                          notificacion_id=row.id, medium=medium)
+            await send_job("notificaciones.open_channel", tenant.id, key=f"{row.id}:{medium}",
+                           notificacion_id=row.id, medium=medium)
     return row.id
 
 
@@ -243,8 +243,8 @@ async def transition(tenant: TenantContext, notificacion_id: int, *, expected: s
                 else NotificacionPracticada
             await emit(tenant.id, kind(notificacion_id=notificacion_id,
                                        expediente_id=row["expediente_id"], state=state))
-            await tasks.certify.send(tenant.id, key=f"{notificacion_id}",
-                                     notificacion_id=notificacion_id)
+            await send_job("notificaciones.certify", tenant.id, key=f"{notificacion_id}",
+                           notificacion_id=notificacion_id)
     return await get(tenant, notificacion_id)
 
 

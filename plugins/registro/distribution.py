@@ -10,9 +10,10 @@ from core import kernel as _kernel
 from core.audit.log import record
 from core.db import atomic
 from core.events import gather_hook
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import scoped
-from plugins.registro import services, tasks
+from plugins.registro import services
 from plugins.registro.schemas import AsientoOut, AsientoSummary
 from plugins.registro.tables import Asiento
 
@@ -97,7 +98,7 @@ async def queue_announcement(tenant: TenantContext, asiento_id: int, unidad: str
     """Queue the news for the plugins that listen (none listening: no job at all)."""
     hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
     if hooks.on_asiento_distributed.get_hookimpls():
-        await tasks.announce_distribution.send(tenant.id, asiento_id=asiento_id, unidad=unidad)
+        await send_job("registro.announce", tenant.id, asiento_id=asiento_id, unidad=unidad)
 
 
 async def announce(tenant: TenantContext, asiento_id: int, unidad: str) -> None:

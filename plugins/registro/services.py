@@ -19,12 +19,13 @@ from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
 from core.errors import DomainError
+from core.jobs import send as send_job
 from core.numbering import next_number
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import get_or_404, scoped
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
-from plugins.registro import distribution, personas, tasks
+from plugins.registro import distribution, personas
 from plugins.registro.officialtime import official_time
 from plugins.registro.schemas import (
     AsientoIn,
@@ -150,8 +151,8 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                              "official_at": presentation.official_at.isoformat(),
                              "anexos": [a.sha256 for a in stored]})
         if data.direction == "entrada" and channel != "sir":  # SIR: the origin issued it
-            await tasks.make_justificante.send(tenant.id, key=f"justificante-{row.id}",
-                                               asiento_id=row.id)
+            await send_job("registro.justificante", tenant.id, key=f"justificante-{row.id}",
+                           asiento_id=row.id)
         if inbox:
             await distribution.queue_announcement(tenant, row.id, inbox)
     return _out(row.to_dict(), interesados, [anexos_module.out(a.to_dict()) for a in anexo_rows])

@@ -24,10 +24,11 @@ from core.calendar import MADRID
 from core.db import atomic
 from core.documents.sniff import SNIFF_BYTES, ContentMismatch, check_content
 from core.errors import DomainError
+from core.jobs import send as send_job
 from core.numbering import next_number
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import get_or_404, scoped
-from plugins.registro import services, sicres, sirmap, tasks, transports
+from plugins.registro import services, sicres, sirmap, transports
 from plugins.registro.anexos import StoredAnexo, blob_store
 from plugins.registro.schemas import ExchangeOut, SirEnvio
 from plugins.registro.tables import Anexo, Exchange
@@ -168,8 +169,8 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
 
 async def _queue(tenant: TenantContext, exchange_id: int, kind: str, destino: str,
                  sha256: str) -> None:
-    await tasks.sir_deliver.send(tenant.id, exchange_id=exchange_id, kind=kind,
-                                 destino=destino, sha256=sha256)
+    await send_job("registro.sir_deliver", tenant.id, exchange_id=exchange_id, kind=kind,
+                   destino=destino, sha256=sha256)
 
 
 _AWAITING_DELIVERY = (St.PENDIENTE_ENVIO, St.ENVIADO_ERROR, St.REENVIADO)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from core import kernel as _kernel
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext, tenant_by_id
 from core.tenancy.rls import cross_tenant, declare_pass
 from core.tenancy.tables import Tenant, Unit
-from plugins.registro import tasks
 from plugins.registro.anexos import blob_store
 
 
@@ -64,12 +64,12 @@ class ConcejoTransport:
     async def deliver_asiento(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
         ref = await blob_store().put_bytes(data)
-        await tasks.sir_receive.send(target.id, sha256=ref.sha256)
+        await send_job("registro.sir_receive", target.id, sha256=ref.sha256)
 
     async def deliver_mensaje(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
         ref = await blob_store().put_bytes(data)
-        await tasks.sir_message.send(target.id, sha256=ref.sha256)
+        await send_job("registro.sir_message", target.id, sha256=ref.sha256)
 
 
 def transport_for(tenant: TenantContext, name: str) -> SirTransport:
