@@ -85,9 +85,9 @@ class StaffController(Controller):
 
     @post("/nuevo", opt={"permission": perms.REGISTER.name})
     async def create(self, request: Request) -> Response:
-        form = await request.form()
-        values = {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("_")}
-        files = [f for f in form.getall("anexos", []) if isinstance(f, UploadFile)]
+        values = await form_values(request)
+        files = [f for f in (await request.form()).getall("anexos", [])
+                 if isinstance(f, UploadFile)]
         try:
             data = forms.asiento_from(values, await forms.anexos_from(
                 files, values.get("validez", "")))

@@ -19,7 +19,7 @@ from core.tenancy.context import TenantContext
 from core.tenancy.scoped import scoped
 from core.web.carpeta import CarpetaItem, CarpetaLink, CarpetaSection
 from core.web.i18n import gettext as _
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.registro import forms, justificante, personas, services
 from plugins.registro.controllers import download
 from plugins.registro.schemas import InteresadoIn, Persona
@@ -102,9 +102,9 @@ class SedeController(Controller):
     @post("/instancia")
     async def present(self, request: Request) -> Response:
         actor, tenant = citizen_of(request), tenant_of(request)
-        form = await request.form()
-        values = {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("_")}
-        files = [f for f in form.getall("anexos", []) if isinstance(f, UploadFile)]
+        values = await form_values(request)
+        files = [f for f in (await request.form()).getall("anexos", [])
+                 if isinstance(f, UploadFile)]
         own = {ours: values.get(field, "").strip() for field, ours in forms.PERSON_FIELDS.items()
                if field not in ("documento", "razon_social")}
         try:
