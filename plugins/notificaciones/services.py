@@ -21,7 +21,7 @@ from core.errors import NotFoundError
 from core.events import emit
 from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from core.tenancy.scoped import get_or_404, scoped
+from core.tenancy.scoped import as_id, get_or_404, scoped
 from plugins.expedientes import public as expedientes
 from plugins.notificaciones import channels, evidence, papel, plazos
 from plugins.notificaciones.errors import InvalidNotificacion
@@ -167,9 +167,9 @@ async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, 
 async def get(tenant: TenantContext, notificacion_id: int, *, full: bool = True
               ) -> NotificacionOut:
     """A notification with its evidence trail and paper attempts."""
-    row = await select().where(scoped(Notificacion, tenant)
-                               & (Notificacion.id == notificacion_id)).first()
-    if row is None:
+    row = None if as_id(notificacion_id) is None else await select().where(
+        scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id)).first()
+    if row is None:  # another tenant's, or an id that cannot be one (2³¹ or more)
         raise NotFoundError(notificacion_id)
     found = out(row)
     if full:
