@@ -48,6 +48,7 @@ KERNEL_APPS: tuple[str, ...] = (
     "core.documents.piccolo_app",
     "core.signing.piccolo_app",
     "core.calendar_app.piccolo_app",
+    "core.numbering.piccolo_app",
 )
 
 _after_commit: contextvars.ContextVar[list[Callable[[], Awaitable[None]]] | None] = (

@@ -57,6 +57,10 @@ class JobContext(msgspec.Struct, frozen=True):
 JobFunction = Callable[..., Awaitable[None]]
 
 
+#: The names of every job declared in this process (plugins' ``tasks`` at boot).
+DECLARED: set[str] = set()
+
+
 class Job:
     """A declared job; ``send`` writes to the outbox of the current transaction."""
 
@@ -66,6 +70,7 @@ class Job:
         self.name = name
         self.fn = fn
         self.max_retries = max_retries
+        DECLARED.add(name)
 
     @property
     def plugin(self) -> str:
@@ -73,23 +78,32 @@ class Job:
 
     async def send(self, tenant_id: int, *, key: str | None = None, **payload: Any) -> str:
         """Queue the job for a tenant; the same ``key`` queues it only once."""
-        if not is_tenant_id(tenant_id):
-            raise MissingTenant(f"Job {self.name} sent without a tenant")
-        message_id = (
-            uuid.uuid5(MESSAGE_NAMESPACE, f"{self.name}:{tenant_id}:{key}")
-            if key else uuid.uuid4()
-        )
-        # Written in the receiving tenant's scope (a hand-off to it, never a read of it);
-        # "do nothing" on conflict: two schedulers may send one slot.
-        payload = msgspec.to_builtins(payload)
-        async with tenant_scope(tenant_id), atomic():
-            await OutboxMessage.insert(OutboxMessage(
-                message_id=message_id, tenant=tenant_id, actor_name=self.name,
-                payload=payload, created_at=datetime.now(UTC),
-            )).on_conflict(target=OutboxMessage.message_id, action="DO NOTHING")
-            after_commit(functools.partial(relay_soon, _message(
-                self.name, tenant_id, payload, str(message_id))))
-        return str(message_id)
+        return await send(self.name, tenant_id, key=key, **payload)
+
+
+async def send(name: str, tenant_id: int, *, key: str | None = None, **payload: Any) -> str:
+    """Queue the job ``name`` (``<plugin>.<name>``) for a tenant, in the current
+    transaction; the same ``key`` queues it only once. Services send jobs by name, so they
+    never import the ``tasks`` module that imports them."""
+    if name not in DECLARED:
+        raise ValueError(f"No job named {name!r} is declared")
+    if not is_tenant_id(tenant_id):
+        raise MissingTenant(f"Job {name} sent without a tenant")
+    message_id = (
+        uuid.uuid5(MESSAGE_NAMESPACE, f"{name}:{tenant_id}:{key}")
+        if key else uuid.uuid4()
+    )
+    # Written in the receiving tenant's scope (a hand-off to it, never a read of it);
+    # "do nothing" on conflict: two schedulers may send one slot.
+    payload = msgspec.to_builtins(payload)
+    async with tenant_scope(tenant_id), atomic():
+        await OutboxMessage.insert(OutboxMessage(
+            message_id=message_id, tenant=tenant_id, actor_name=name,
+            payload=payload, created_at=datetime.now(UTC),
+        )).on_conflict(target=OutboxMessage.message_id, action="DO NOTHING")
+        after_commit(functools.partial(relay_soon, _message(
+            name, tenant_id, payload, str(message_id))))
+    return str(message_id)
 
 
 def job(name: str, *, max_retries: int = 5) -> Callable[[JobFunction], Job]:

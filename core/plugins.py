@@ -50,6 +50,10 @@ class PluginManifest(msgspec.Struct, frozen=True, kw_only=True):
     settings_renamed: dict[str, str] = {}
     settings_removed: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    #: Plugins it uses when the entity has them enabled (checking ``tenant.is_enabled``)
+    #: and works without; like ``depends_on``, the only plugins whose ``public`` module it
+    #: may import. Not required at boot or when enabling.
+    optional_depends_on: tuple[str, ...] = ()
     description: str = ""
     #: Slugs of the demo province's entities (``concejo demo``) that use the plugin.
     demo_entities: tuple[str, ...] = ()
@@ -204,6 +208,8 @@ def load_plugins(
         missing = [dep for dep in manifest.depends_on if dep not in manifests]
         if missing:
             raise PluginError(f"Plugin {name!r} depends on {missing} which are not installed")
+        if name in manifest.depends_on + manifest.optional_depends_on:
+            raise PluginError(f"Plugin {name!r} cannot depend on itself")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

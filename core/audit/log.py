@@ -24,6 +24,7 @@ import msgspec
 
 from core.audit.tables import AuditEntry, AuditHead
 from core.db import atomic
+from core.identity.actor import Actor
 from core.tenancy.rls import tenant_scope
 
 GENESIS = "0" * 64
@@ -101,7 +102,7 @@ async def record(
     tenant_id: int,
     action: str,
     *,
-    actor: str,
+    actor: Actor | str,
     target: str = "",
     outcome: str = "ok",
     ip: str = "",
@@ -110,8 +111,14 @@ async def record(
 ) -> None:
     """Append one entry to the tenant's chain (inside the caller's transaction if any).
 
-    ``ip`` and ``on_behalf_of`` default to the current request's (``bind``)."""
+    ``actor`` is who acts: an ``Actor`` is named by its ``audit_name`` (a token with its
+    label) and brings its ``on_behalf_of`` (a support access); a string names the system
+    or a caller that has only a name. ``ip`` and ``on_behalf_of`` default to the current
+    request's (``bind``)."""
     context = _context.get()
+    if isinstance(actor, Actor):
+        on_behalf_of = on_behalf_of or actor.on_behalf_of
+        actor = actor.audit_name
     async with tenant_scope(tenant_id), atomic():
         seq, prev = await _advance(tenant_id)
         row = {

@@ -39,7 +39,7 @@ async def load_calendar_year(request: Request, data: JSONBody[CalendarLoad]
                              ) -> services.LoadReport:
     """Load a year into every entity (of one comunidad autónoma when given)."""
     return await services.load_year(data.year, community=data.community,
-                                    actor=actor_of(request).email)
+                                    actor=actor_of(request).audit_name)
 
 
 @get("/api/v1/{tenant_slug:str}/calendar/{year:int}", tags=["calendar"])
@@ -58,7 +58,7 @@ async def put_local_days(request: Request, year: FromPath[int],
                          data: JSONBody[LocalDays]) -> list[NonWorkingDay]:
     """Declare the entity's fiestas locales of a year (at most two; replaces earlier ones)."""
     return await services.set_local_days(tenant_of(request), year, data.days,
-                                         actor=actor_of(request).email)
+                                         actor=actor_of(request).audit_name)
 
 
 @post("/api/v1/{tenant_slug:str}/calendar/registro", tags=["calendar"],
@@ -67,7 +67,7 @@ async def post_registro_closure(request: Request, data: JSONBody[services.DayIn]
                                 ) -> NonWorkingDay:
     """Declare a day the entity's registry is closed."""
     return await services.add_registro_closure(tenant_of(request), data,
-                                               actor=actor_of(request).email)
+                                               actor=actor_of(request).audit_name)
 
 
 CALENDAR_ROUTES = [load_calendar_year, calendar_year, put_local_days, post_registro_closure]

@@ -83,7 +83,7 @@ class StaffDocuments(Controller):
                 tenant, chunks=file.chunks, filename=file.filename,
                 declared_mime=file.content_type, title=fields.get("title", ""),
                 tipo_documental=fields.get("tipo_documental") or TipoDocumental.OTROS,
-                actor=actor_of(request).email)
+                actor=actor_of(request).audit_name)
         except services.InvalidDocument as exc:
             return await page(request, "core:documents/list.html", status_code=exc.status_code,
                               documents=await services.list_documents(tenant),
@@ -111,7 +111,7 @@ class StaffDocuments(Controller):
     @post("/{document_id:int}/publicacion", opt={"permission": permissions.UPLOAD.name})
     async def publication(self, request: Request, document_id: FromPath[int]) -> Redirect:
         tenant = tenant_of(request)
-        await services.publication_copy(tenant, document_id, actor=actor_of(request).email)
+        await services.publication_copy(tenant, document_id, actor=actor_of(request).audit_name)
         return Redirect(f"/{tenant.slug}/documentos/{document_id}")
 
 
@@ -134,7 +134,7 @@ class DocumentsApi(Controller):
         return await services.upload_document(
             tenant_of(request), chunks=body_chunks(request, _limit()), filename=filename,
             declared_mime=request.headers.get("content-type", ""), title=title,
-            tipo_documental=tipo_documental, actor=actor_of(request).email)
+            tipo_documental=tipo_documental, actor=actor_of(request).audit_name)
 
     @get("/{document_id:int}", summary="One document",
          opt={"permission": permissions.VIEW.name})
@@ -162,7 +162,7 @@ class DocumentsApi(Controller):
           opt={"permission": permissions.UPLOAD.name})
     async def publication(self, request: Request, document_id: FromPath[int]) -> DocumentOut:
         return await services.publication_copy(tenant_of(request), document_id,
-                                               actor=actor_of(request).email)
+                                               actor=actor_of(request).audit_name)
 
 
 def _too_many(request: Request, exc: TooManyLookups) -> Response:

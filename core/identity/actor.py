@@ -78,7 +78,7 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
         if self.kind == "citizen":
             return f"{self.nif} ({self.name})" if self.name else self.nif
         if self.kind == "integration":
-            return f"token:{self.token_id} ({self.email})"
+            return f"token:{self.token_id} «{self.name}» ({self.email})"
         return self.email or self.name or self.kind
 
     def can(self, permission: str) -> bool:

@@ -134,7 +134,7 @@ class StaffSigning(Controller):
             raise flows.InvalidFlow("Elija el documento y al menos un firmante") from None
         if not data.signers:
             raise flows.InvalidFlow("Elija al menos un firmante")
-        await flows.start_flow(tenant, data, actor=actor_of(request).email)
+        await flows.start_flow(tenant, data, actor=actor_of(request).audit_name)
         return Redirect(f"/{tenant.slug}/documentos/{data.document_id}")
 
     @get("/validar", opt={"permission": permissions.VIEW.name})
@@ -162,7 +162,7 @@ class SigningApi(Controller):
     @post("/circuitos", summary="Send a PDF document to its signers",
           opt={"permission": permissions.REQUEST.name})
     async def start(self, request: Request, data: JSONBody[FlowIn]) -> FlowOut:
-        return await flows.start_flow(tenant_of(request), data, actor=actor_of(request).email)
+        return await flows.start_flow(tenant_of(request), data, actor=actor_of(request).audit_name)
 
     @get("/circuitos/{flow_id:int}", summary="A signature flow and its steps",
          opt={"permission": permissions.VIEW.name})

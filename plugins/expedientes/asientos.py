@@ -43,11 +43,9 @@ from plugins.expedientes.schemas import (
     ProcedimientoOut,
 )
 from plugins.expedientes.tables import AsientoIncorporado
-from plugins.registro import distribution as registro_distribution
-from plugins.registro import justificante as registro_justificante
-from plugins.registro import services as registro
-from plugins.registro.schemas import AnexoIn, AsientoIn, AsientoOut, AsientoSummary, Persona
-from plugins.registro.schemas import InteresadoIn as RegistroInteresado
+from plugins.registro import public as registro
+from plugins.registro.public import AnexoIn, AsientoIn, AsientoOut, AsientoSummary, Persona
+from plugins.registro.public import InteresadoIn as RegistroInteresado
 
 SYSTEM = "sistema"
 _NIF_TYPES = ("N", "C", "E", "")  # SICRES: NIF, CIF, NIE (or not said)
@@ -152,7 +150,7 @@ async def _issued(tenant: TenantContext, asiento: AsientoOut) -> AsientoOut:
     ours, locking the asiento and then the audit chain as the registro's job does."""
     if asiento.channel != "sir":  # through SIR the administration of origin gave it
         async with atomic():
-            await registro_justificante.issue(tenant, asiento.id)
+            await registro.issue_justificante(tenant, asiento.id)
     return await registro.get(tenant, asiento.id)
 
 
@@ -161,7 +159,7 @@ async def _justificante(tenant: TenantContext, asiento: AsientoOut) -> DocumentO
     try:  # a justificante the registro issued as a document of the entity
         return await documents.find_by_csv(tenant, asiento.justificante_csv)
     except documents.DocumentNotFound:  # one the registro keeps as a file of its own
-        filename, pdf = await registro_justificante.download(tenant, asiento.id)
+        filename, pdf = await registro.justificante_pdf(tenant, asiento.id)
         return await _stored(tenant, pdf, filename, "application/pdf",
                              f"Justificante de registro {asiento.numero}", actor=SYSTEM,
                              tipo=TipoDocumental.ACUSE_RECIBO, origen=Origen.ADMINISTRACION)
@@ -188,7 +186,7 @@ async def open_from(tenant: TenantContext, asiento_id: int, procedimiento_id: in
 
     async def link(code: str) -> None:  # the asiento first, as the registro locks it
         await _refuse_incorporated(tenant, asiento)  # openings are serial from here
-        await registro_distribution.link_expediente(tenant, asiento_id, code, actor=actor)
+        await registro.link_expediente(tenant, asiento_id, code, actor=actor)
 
     async with atomic():
         opened = await services.open_expediente(
@@ -210,7 +208,7 @@ async def attach(tenant: TenantContext, expediente_id: int, asiento_id: int, *,
             return await services.get(tenant, expediente_id)  # a repeated delivery
         await _refuse_incorporated(tenant, asiento)
         await _record(tenant, expediente_id, asiento)
-        await registro_distribution.link_expediente(  # the asiento first, as in the registro
+        await registro.link_expediente(  # the asiento first, as in the registro
             tenant, asiento_id, services.code_of(expediente["year"], expediente["number"]),
             actor=actor)
         await _copy(tenant, expediente_id, asiento, actor=actor)
@@ -299,6 +297,6 @@ async def inbox(tenant: TenantContext, user_id: int) -> list[AsientoSummary]:
         return []
     entradas: list[AsientoSummary] = []
     for unit in await busqueda.units_of_user(tenant, user_id):
-        entradas += await registro_distribution.inbox(tenant, unit,
+        entradas += await registro.inbox(tenant, unit,
                                                       states=("distribuido", "aceptado"))
     return entradas

@@ -9,6 +9,7 @@ from stdnum.es import nif as es_nif
 
 from core.db import engine
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.expedientes import services
 from plugins.expedientes.schemas import (
     Busqueda,
@@ -41,7 +42,7 @@ def _contains(column: Any, text: str) -> Any:
 async def search(tenant: TenantContext, filters: Busqueda) -> list[ExpedienteSummary]:
     """Expedientes matching every given filter, newest first. ``q`` matches the code
     (``2026/42``), the subject, or an interesado's NIF or name."""
-    where = services.scoped(tenant)
+    where = scoped(Expediente, tenant)
     if filters.state:
         where &= Expediente.state == filters.state
     if filters.procedimiento_id is not None:
@@ -80,7 +81,7 @@ async def of_unit(tenant: TenantContext, user_id: int) -> list[ExpedienteSummary
     mine = Expediente.id.is_in(responsible)
     if units:
         mine |= Expediente.unit_dir3.is_in(units)
-    return await _summaries(services.scoped(tenant) & (Expediente.state == "E01") & mine)
+    return await _summaries(scoped(Expediente, tenant) & (Expediente.state == "E01") & mine)
 
 
 async def my_tasks(tenant: TenantContext, user_id: int) -> list[TareaOut]:

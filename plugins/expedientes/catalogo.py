@@ -19,6 +19,7 @@ from core.db import atomic
 from core.errors import DomainError, NotFoundError
 from core.tenancy.context import TenantContext, operator_tenant
 from core.tenancy.rls import tenant_scope
+from core.tenancy.scoped import get_or_404, scoped
 from core.tenancy.tables import Unit
 from core.web.i18n import gettext as _
 from core.web.i18n import ngettext
@@ -34,16 +35,9 @@ from plugins.expedientes.schemas import (
 from plugins.expedientes.tables import Plantilla, Procedimiento
 
 
-class ProcedimientoNotFound(NotFoundError):
-    """No such procedure (or model) for this tenant."""
-
-
 class InvalidProcedimiento(DomainError):
     """A procedure that breaks a rule; the message says which."""
 
-
-def _scoped(tenant_id: int) -> Any:
-    return Procedimiento.tenant == tenant_id
 
 
 async def plantillas(tenant: TenantContext, procedimiento_id: int) -> list[PlantillaOut]:
@@ -75,7 +69,7 @@ async def _insert_plantillas(tenant_id: int, procedimiento_id: int,
 
 
 async def _check_code_free(tenant_id: int, code: str, *, but: int | None = None) -> None:
-    where = _scoped(tenant_id) & (Procedimiento.code == code)
+    where = scoped(Procedimiento, tenant_id) & (Procedimiento.code == code)
     if but is not None:
         where &= Procedimiento.id != but
     if await Procedimiento.exists().where(where):
@@ -121,7 +115,7 @@ async def update(tenant: TenantContext, procedimiento_id: int, data: Procedimien
         await get(tenant, procedimiento_id)
         await _check_code_free(tenant.id, data.code, but=procedimiento_id)
         await Procedimiento.update(_columns(tenant, data)).where(
-            _scoped(tenant.id) & (Procedimiento.id == procedimiento_id))
+            scoped(Procedimiento, tenant.id) & (Procedimiento.id == procedimiento_id))
         await Plantilla.delete().where((Plantilla.tenant == tenant.id)
                                        & (Plantilla.procedimiento == procedimiento_id))
         await _insert_plantillas(tenant.id, procedimiento_id, data.plantillas)
@@ -144,16 +138,13 @@ async def add_plantilla(tenant: TenantContext, procedimiento_id: int, data: Plan
 
 
 async def get(tenant: TenantContext, procedimiento_id: int) -> ProcedimientoOut:
-    row = await Procedimiento.select().where(
-        _scoped(tenant.id) & (Procedimiento.id == procedimiento_id)).output(load_json=True).first()
-    if row is None:
-        raise ProcedimientoNotFound(procedimiento_id)
+    row = await get_or_404(Procedimiento, procedimiento_id, tenant, load_json=True)
     return _out(row, await _plantillas(tenant.id, procedimiento_id))
 
 
 async def list_all(tenant: TenantContext, *, active_only: bool = False) -> list[ProcedimientoOut]:
     """The tenant's catalogue by name (templates included: two queries in all)."""
-    where = _scoped(tenant.id)
+    where = scoped(Procedimiento, tenant.id)
     if active_only:
         where &= Procedimiento.active == True  # noqa: E712
     rows = await Procedimiento.select().where(where).order_by(Procedimiento.name).output(
@@ -174,7 +165,7 @@ async def plantilla(tenant: TenantContext, plantilla_id: int) -> PlantillaOut:
         Plantilla.id, Plantilla.code, Plantilla.title, Plantilla.tipo_documental, Plantilla.body
     ).where((Plantilla.tenant == tenant.id) & (Plantilla.id == plantilla_id)).first()
     if row is None:
-        raise ProcedimientoNotFound(f"plantilla {plantilla_id}")
+        raise NotFoundError(f"plantilla {plantilla_id}")
     return msgspec.convert(row, PlantillaOut, strict=False)
 
 
@@ -189,7 +180,7 @@ async def publish_model(tenant: TenantContext, procedimiento_id: int, published:
     async with atomic():
         await get(tenant, procedimiento_id)
         await Procedimiento.update({Procedimiento.is_model: published}).where(
-            _scoped(tenant.id) & (Procedimiento.id == procedimiento_id))
+            scoped(Procedimiento, tenant.id) & (Procedimiento.id == procedimiento_id))
         await record(tenant.id, "expedientes.model_published" if published
                      else "expedientes.model_withdrawn", actor=actor,
                      target=f"procedimiento:{procedimiento_id}")
@@ -199,7 +190,7 @@ async def publish_model(tenant: TenantContext, procedimiento_id: int, published:
 async def _model_source() -> TenantContext:
     source = await operator_tenant()
     if source is None:
-        raise ProcedimientoNotFound("no diputación operates this deployment")
+        raise NotFoundError("no diputación operates this deployment")
     return source
 
 
@@ -210,10 +201,10 @@ async def list_models(tenant: TenantContext) -> list[ModeloOut]:
         rows = await Procedimiento.select(
             Procedimiento.id, Procedimiento.code, Procedimiento.name, Procedimiento.sia_code,
             Procedimiento.description).where(
-            _scoped(source.id) & (Procedimiento.is_model == True)  # noqa: E712
+            scoped(Procedimiento, source.id) & (Procedimiento.is_model == True)  # noqa: E712
             & (Procedimiento.active == True)).order_by(Procedimiento.name)  # noqa: E712
     adopted = {r["adopted_from"] for r in await Procedimiento.select(
-        Procedimiento.adopted_from).where(_scoped(tenant.id)
+        Procedimiento.adopted_from).where(scoped(Procedimiento, tenant.id)
                                           & Procedimiento.adopted_from.is_not_null())}
     return [ModeloOut(**row, adopted=row["id"] in adopted) for row in rows]
 
@@ -223,12 +214,12 @@ async def adopt_model(tenant: TenantContext, model_id: int, *, actor: str) -> Pr
     source = await _model_source()
     async with tenant_scope(source.id):  # read in the diputación's own scope
         model = await Procedimiento.select().where(
-            _scoped(source.id) & (Procedimiento.id == model_id)
+            scoped(Procedimiento, source.id) & (Procedimiento.id == model_id)
             & (Procedimiento.is_model == True)).output(load_json=True).first()  # noqa: E712
         source_plantillas = await _plantillas(source.id, model_id)
     if model is None:
-        raise ProcedimientoNotFound(model_id)
-    if await Procedimiento.exists().where(_scoped(tenant.id)
+        raise NotFoundError(model_id)
+    if await Procedimiento.exists().where(scoped(Procedimiento, tenant.id)
                                           & (Procedimiento.adopted_from == model_id)):
         raise InvalidProcedimiento("La entidad ya ha adoptado este procedimiento modelo")
     plantillas = [PlantillaIn(code=p.code, title=p.title, tipo_documental=p.tipo_documental,

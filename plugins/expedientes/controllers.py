@@ -58,7 +58,7 @@ from plugins.expedientes.schemas import (
     TareaIn,
 )
 from plugins.expedientes.settings import settings_of
-from plugins.registro.schemas import AnexoIn
+from plugins.registro.public import AnexoIn
 
 
 class PersonaForm(msgspec.Struct, kw_only=True):

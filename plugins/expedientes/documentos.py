@@ -28,9 +28,6 @@ SOURCE_LABELS = {"plantilla": "Generado de plantilla", "subida": "Incorporado",
                  "importado": "Importado (ENI)"}
 
 
-class DocumentoNotFound(NotFoundError):
-    """The document is not part of this expediente."""
-
 
 class DocumentoOut(msgspec.Struct, kw_only=True):
     """A document of an expediente, as its list and its índice need it."""
@@ -147,5 +144,5 @@ async def content(tenant: TenantContext, expediente_id: int, document_id: int
             (DocumentoExpediente.tenant == tenant.id)
             & (DocumentoExpediente.expediente == expediente_id)
             & (DocumentoExpediente.document == document_id)):
-        raise DocumentoNotFound(document_id)
+        raise NotFoundError(document_id)
     return await documents.read_content(tenant, document_id)

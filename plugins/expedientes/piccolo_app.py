@@ -8,7 +8,6 @@ from plugins.expedientes.tables import (
     Actividad,
     Adscripcion,
     AsientoIncorporado,
-    Counter,
     DocumentoExpediente,
     Expediente,
     Indice,
@@ -24,9 +23,10 @@ from plugins.expedientes.tables import (
 APP_CONFIG = AppConfig(
     app_name="expedientes",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Counter, Procedimiento, Plantilla, Expediente, Interesado, Responsable,
+    table_classes=[Procedimiento, Plantilla, Expediente, Interesado, Responsable,
                    Adscripcion, Tarea, Relacion, Actividad, DocumentoExpediente, Resolucion,
                    Indice, AsientoIncorporado],
     migration_dependencies=["core.tenancy.piccolo_app", "core.identity.piccolo_app",
-                            "core.documents.piccolo_app", "core.signing.piccolo_app"],
+                            "core.documents.piccolo_app", "core.signing.piccolo_app",
+                            "core.numbering.piccolo_app"],
 )

@@ -24,6 +24,7 @@ from plugins.expedientes.settings import Settings
 
 MANIFEST = PluginManifest(
     name="expedientes", label="Expedientes electrónicos", version="1.0", settings=Settings,
+    optional_depends_on=("registro",),  # entradas of its sede solicitudes, asientos linked
     description="Procedimientos, expedientes, resoluciones, índice electrónico e intercambio ENI.",
     demo_entities=("diputacion-soria", "soria", "olvega", "agreda"))
 

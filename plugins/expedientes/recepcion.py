@@ -40,8 +40,9 @@ from core.documents.imports import import_documento
 from core.documents.xmlsafe import XmlError, parse_xml
 from core.errors import DomainError
 from core.events import emit
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
-from plugins.expedientes import documentos, history, indice, numbering, paquetes, services
+from plugins.expedientes import documentos, history, indice, paquetes, services
 from plugins.expedientes.schemas import ExpedienteAbierto, ExpedienteOut
 from plugins.expedientes.tables import Expediente, Indice, Interesado
 
@@ -135,7 +136,7 @@ async def receive(tenant: TenantContext, package: bytes | IO[bytes], *, subject:
     now = datetime.now(UTC)
     async with atomic():
         year = now.astimezone(MADRID).year
-        number = await numbering.next_number(tenant.id, year, numbering.EXPEDIENTE)
+        number = await next_number(tenant.id, services.EXPEDIENTE, year)
         row = Expediente(
             tenant=tenant.id, year=year, number=number, identificador=meta.identificador,
             clasificacion=meta.clasificacion, subject=subject, state=str(meta.estado),

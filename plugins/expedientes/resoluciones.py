@@ -20,13 +20,15 @@ from core.calendar import MADRID
 from core.db import atomic
 from core.documents import services as documents
 from core.documents.eni import TipoDocumental
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
 from core.events import emit
 from core.identity.tables import Membership
+from core.numbering import next_number
 from core.signing.flows import start_flow
 from core.signing.schemas import FlowIn, SignatureFlowCompleted, SignatureFlowRejected
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, documentos, history, numbering, pdfs, services
+from core.tenancy.scoped import get_or_404, scoped
+from plugins.expedientes import catalogo, documentos, history, pdfs, services
 from plugins.expedientes.schemas import (
     AsientoLibro,
     EnvioFirma,
@@ -38,11 +40,9 @@ from plugins.expedientes.settings import settings_of
 from plugins.expedientes.tables import Resolucion
 
 FLOW_KIND = "expedientes.resolucion"
+RESOLUCION = "expedientes.resolucion"  # the libro's numbering series (core.numbering)
 DRAFT, SIGNING, SIGNED, REJECTED = "borrador", "en_firma", "firmada", "rechazada"
 
-
-class ResolucionNotFound(NotFoundError):
-    """No such resolución in this tenant."""
 
 
 class InvalidResolucion(DomainError):
@@ -62,21 +62,16 @@ def _out(row: dict[str, Any]) -> ResolucionOut:
         reason=row["reason"], created_by=row["created_by"], created_at=row["created_at"])
 
 
-def _scoped(tenant: TenantContext) -> Any:
-    return Resolucion.tenant == tenant.id
-
 
 async def get(tenant: TenantContext, resolucion_id: int) -> ResolucionOut:
-    row = await Resolucion.select().where(_scoped(tenant) & (Resolucion.id == resolucion_id)
-                                          ).first()
-    if row is None:
-        raise ResolucionNotFound(resolucion_id)
+    row = await get_or_404(Resolucion, resolucion_id, tenant)
     return _out(row)
 
 
 async def of_expediente(tenant: TenantContext, expediente_id: int) -> list[ResolucionOut]:
     rows = await Resolucion.select().where(
-        _scoped(tenant) & (Resolucion.expediente == expediente_id)).order_by(Resolucion.id)
+        scoped(Resolucion, tenant) & (Resolucion.expediente == expediente_id)
+    ).order_by(Resolucion.id)
     return [_out(r) for r in rows]
 
 
@@ -147,7 +142,7 @@ async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFir
             reference=str(resolucion_id)), actor=actor)
         await Resolucion.update({Resolucion.state: SIGNING, Resolucion.document: document.id,
                                  Resolucion.flow: flow.id}).where(
-            _scoped(tenant) & (Resolucion.id == resolucion_id))
+            scoped(Resolucion, tenant) & (Resolucion.id == resolucion_id))
         await history.log(tenant, expediente.id, "resolution_sent",
                           f"Resolución enviada a firma: {resolucion.title}", actor=actor,
                           detail={"flow": flow.id, "signers": signers})
@@ -162,7 +157,7 @@ async def _flow_resolucion(tenant: TenantContext, event: Any) -> dict[str, Any] 
     if event.kind != FLOW_KIND or not event.reference.isdigit():
         return None
     query = Resolucion.select().where(
-        _scoped(tenant) & (Resolucion.id == int(event.reference))
+        scoped(Resolucion, tenant) & (Resolucion.id == int(event.reference))
         & (Resolucion.flow == event.flow_id) & (Resolucion.state == SIGNING))
     row = await query.first()
     if row is None:
@@ -179,10 +174,10 @@ async def on_flow_completed(tenant: TenantContext, event: SignatureFlowCompleted
             return
         now = datetime.now(UTC)
         year = now.astimezone(MADRID).year
-        number = await numbering.next_number(tenant.id, year, numbering.RESOLUCION)
+        number = await next_number(tenant.id, RESOLUCION, year)
         await Resolucion.update({Resolucion.state: SIGNED, Resolucion.year: year,
                                  Resolucion.number: number, Resolucion.signed_at: now}).where(
-            _scoped(tenant) & (Resolucion.id == row["id"]))
+            scoped(Resolucion, tenant) & (Resolucion.id == row["id"]))
         label = numero(year, number)
         await history.log(tenant, row["expediente"], "resolution_signed",
                           f"Resolución {label} firmada e inscrita en el libro: {row['title']}",
@@ -198,7 +193,7 @@ async def on_flow_rejected(tenant: TenantContext, event: SignatureFlowRejected) 
         if row is None:
             return
         await Resolucion.update({Resolucion.state: REJECTED, Resolucion.reason: event.reason}
-                                ).where(_scoped(tenant) & (Resolucion.id == row["id"]))
+                                ).where(scoped(Resolucion, tenant) & (Resolucion.id == row["id"]))
         await history.log(tenant, row["expediente"], "resolution_rejected",
                           f"Resolución rechazada en la firma: {event.reason}", actor="sistema",
                           detail={"flow": event.flow_id})

@@ -21,8 +21,10 @@ from core.documents.eni import make_identificador
 from core.errors import DomainError, NotFoundError
 from core.events import emit
 from core.identity.tables import Membership
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
-from plugins.expedientes import catalogo, history, numbering
+from core.tenancy.scoped import get_or_404, scoped
+from plugins.expedientes import catalogo, history
 from plugins.expedientes.plazos import due
 from plugins.expedientes.schemas import (
     ExpedienteAbierto,
@@ -46,9 +48,8 @@ from plugins.expedientes.tables import (
     Tarea,
 )
 
+EXPEDIENTE = "expedientes.expediente"  # the numbering series (core.numbering)
 
-class ExpedienteNotFound(NotFoundError):
-    """No such expediente (or task) in this tenant."""
 
 
 class InvalidExpediente(DomainError):
@@ -59,9 +60,6 @@ def code_of(year: int, number: int) -> str:
     """How people name an expediente: ``2026/000042``."""
     return f"{year}/{number:06d}"
 
-
-def scoped(tenant: TenantContext) -> Any:
-    return Expediente.tenant == tenant.id
 
 
 def valid_nif(value: str) -> str | None:
@@ -160,7 +158,7 @@ async def open_expediente(tenant: TenantContext, data: ExpedienteIn, *, actor: s
     today = local_today(cal)
     due_date = due(cal, start or today, procedimiento.plazo, procedimiento.plazo_unit)
     async with atomic():
-        number = await numbering.next_number(tenant.id, today.year, numbering.EXPEDIENTE)
+        number = await next_number(tenant.id, EXPEDIENTE, today.year)
         code = code_of(today.year, number)
         if numbered is not None:
             await numbered(code)
@@ -193,16 +191,16 @@ async def _row(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
         *Expediente.all_columns(),
         Expediente.procedimiento.name.as_alias("procedimiento_name"),
         Expediente.procedimiento.fases.as_alias("fases"),
-    ).where(scoped(tenant) & (Expediente.id == expediente_id)).output(load_json=True).first()
+    ).where(scoped(Expediente, tenant) & (Expediente.id == expediente_id)
+            ).output(load_json=True).first()
     if row is None:
-        raise ExpedienteNotFound(expediente_id)
+        raise NotFoundError(expediente_id)
     return row
 
 
 async def check_exists(tenant: TenantContext, expediente_id: int) -> None:
     """404 unless the expediente is the tenant's (one cheap query)."""
-    if not await Expediente.exists().where(scoped(tenant) & (Expediente.id == expediente_id)):
-        raise ExpedienteNotFound(expediente_id)
+    await get_or_404(Expediente, expediente_id, tenant, Expediente.id)
 
 
 async def lock(tenant: TenantContext, expediente_id: int) -> None:
@@ -211,7 +209,7 @@ async def lock(tenant: TenantContext, expediente_id: int) -> None:
     asiento, then the audit chain, always in that order, so two of them never deadlock."""
     if engine().engine_type == "postgres":
         await Expediente.select(Expediente.id).where(
-            scoped(tenant) & (Expediente.id == expediente_id)).lock_rows()
+            scoped(Expediente, tenant) & (Expediente.id == expediente_id)).lock_rows()
 
 
 async def require_open(tenant: TenantContext, expediente_id: int) -> dict[str, Any]:
@@ -392,7 +390,8 @@ async def id_by_code(tenant: TenantContext, code: str) -> int:
     if not (year.isdigit() and number.isdigit()):
         raise InvalidExpediente(f"{code!r} no es un número de expediente (AAAA/NNNNNN)")
     row = await Expediente.select(Expediente.id).where(
-        scoped(tenant) & (Expediente.year == int(year)) & (Expediente.number == int(number))
+        scoped(Expediente, tenant) & (Expediente.year == int(year))
+        & (Expediente.number == int(number))
     ).first()
     if row is None:
         raise InvalidExpediente(f"No hay ningún expediente {code}")

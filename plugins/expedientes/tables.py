@@ -22,16 +22,6 @@ from core.signing.tables import SignatureFlow
 from core.tenancy.tables import Tenant
 
 
-class Counter(Table, tablename="expedientes_counter"):
-    """The last number given in a series (``expediente``, ``resolucion``) of a year."""
-
-    tenant = ForeignKey(Tenant)
-    year = Integer()
-    series = Varchar(length=12)
-    last = Integer(default=0)
-    # unique key (tenant, year, series)
-
-
 class Procedimiento(Table, tablename="expedientes_procedimiento"):
     """A procedure of the entity's catalogue, or a model the diputación publishes."""
 

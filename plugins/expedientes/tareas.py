@@ -8,7 +8,9 @@ import msgspec
 
 from core.calendar_app.services import calendar_of
 from core.db import atomic
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.expedientes import history, services
 from plugins.expedientes.plazos import due
 from plugins.expedientes.schemas import ExpedienteOut, Fase, TareaIn
@@ -42,7 +44,7 @@ async def complete_tarea(tenant: TenantContext, tarea_id: int, *, actor: str) ->
         tarea = await Tarea.select(Tarea.expediente, Tarea.title, Tarea.done_at).where(
             (Tarea.tenant == tenant.id) & (Tarea.id == tarea_id)).first()
         if tarea is None:
-            raise services.ExpedienteNotFound(f"tarea {tarea_id}")
+            raise NotFoundError(f"tarea {tarea_id}")
         await services.require_open(tenant, tarea["expediente"])
         if tarea["done_at"] is not None:
             raise services.InvalidExpediente("La tarea ya está hecha")
@@ -69,7 +71,7 @@ async def advance_phase(tenant: TenantContext, expediente_id: int, *, actor: str
                                       & (Tarea.phase == row["phase"]) & Tarea.done_at.is_null()):
             raise services.InvalidExpediente("Quedan tareas pendientes en la fase actual")
         await Expediente.update({Expediente.phase: following}).where(
-            services.scoped(tenant) & (Expediente.id == expediente_id))
+            scoped(Expediente, tenant) & (Expediente.id == expediente_id))
         await services.insert_tareas(tenant, expediente_id, following, fases[following], cal,
                                      user_id)
         await history.log(tenant, expediente_id, "phase",

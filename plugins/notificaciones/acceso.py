@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.errors import NotFoundError
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
-from plugins.notificaciones import errors, services
+from core.tenancy.scoped import scoped
+from plugins.notificaciones import services
 from plugins.notificaciones.schemas import NotificacionOut
 from plugins.notificaciones.tables import Notificacion
 
@@ -37,7 +39,7 @@ def _mine(actor: Actor) -> Any:
 async def of_citizen(tenant: TenantContext, actor: Actor) -> list[NotificacionOut]:
     """The electronic notifications the citizen may open, newest first."""
     rows = await services.select().where(
-        services.scoped(tenant) & (Notificacion.channel == "electronica") & _mine(actor)
+        scoped(Notificacion, tenant) & (Notificacion.channel == "electronica") & _mine(actor)
     ).order_by(Notificacion.id, ascending=False).limit(100)
     return [services.out(r) for r in rows]
 
@@ -48,7 +50,7 @@ async def get_for(tenant: TenantContext, actor: Actor, notificacion_id: int
     shown by the page once it is ``notificada`` (or after a rejection, the summary)."""
     notificacion = await services.get(tenant, notificacion_id)
     if notificacion.channel != "electronica" or _capacity(actor, notificacion) is None:
-        raise errors.NotificacionNotFound(notificacion_id)
+        raise NotFoundError(notificacion_id)
     return notificacion
 
 

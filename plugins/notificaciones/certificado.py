@@ -13,9 +13,11 @@ from datetime import UTC, datetime
 from core.db import atomic
 from core.documents.eni import TipoDocumental
 from core.documents.services import get_document, issue_document, read_content
+from core.errors import NotFoundError
 from core.signing.credentials import NoCredential
 from core.tenancy.context import TenantContext
-from plugins.notificaciones import errors, evidence, pdfs, services
+from core.tenancy.scoped import scoped
+from plugins.notificaciones import evidence, pdfs, services
 from plugins.notificaciones.schemas import FINAL_STATES
 from plugins.notificaciones.tables import Notificacion
 
@@ -45,7 +47,7 @@ async def issue(tenant: TenantContext, notificacion_id: int) -> bool:
                         tenant.slug, notificacion_id)
             return False
         await Notificacion.update({Notificacion.certificate: document.id}).where(
-            services.scoped(tenant) & (Notificacion.id == notificacion_id))
+            scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
         await evidence.step(tenant, notificacion_id, notificacion.expediente_id,
                             "certificado", actor="sistema",
                             detail={"document": document.id, "csv": document.csv,
@@ -57,6 +59,6 @@ async def download(tenant: TenantContext, notificacion_id: int) -> tuple[str, by
     """File name and bytes of the certificate (404 until it is issued)."""
     notificacion = await services.get(tenant, notificacion_id, full=False)
     if notificacion.certificate_id is None:
-        raise errors.NotificacionNotFound(notificacion_id)
+        raise NotFoundError(notificacion_id)
     document, content = await read_content(tenant, notificacion.certificate_id)
     return document.filename, content

@@ -18,8 +18,11 @@ from typing import Any, Protocol
 
 from core import kernel as _kernel
 from core import mail
+from core.errors import NotFoundError
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from plugins.notificaciones import errors, services, tasks
+from core.tenancy.scoped import scoped
+from plugins.notificaciones import errors, services
 from plugins.notificaciones.schemas import NotificacionOut
 from plugins.notificaciones.tables import Notificacion
 
@@ -105,8 +108,9 @@ async def open_channels(tenant: TenantContext, notificacion_ids: list[int]) -> N
             except Exception as exc:  # a provider's own errors: any kind
                 log.warning("Notificación %s, %s: %s; retried on its own", notificacion_id,
                             medium, exc)
-                await tasks.open_channel.send(tenant.id, key=f"{notificacion_id}:{medium}",
-                                              notificacion_id=notificacion_id, medium=medium)
+                await send_job("notificaciones.open_channel", tenant.id,
+                               key=f"{notificacion_id}:{medium}",
+                               notificacion_id=notificacion_id, medium=medium)
 
 
 def sede_url(tenant: TenantContext, notificacion_id: int) -> str:
@@ -163,10 +167,10 @@ async def hub_report(tenant: TenantContext, hub_name: str, reference: str, outco
     """What a hub reports: ``accedida`` (by ``who``) or ``rechazada`` (express); expiry
     is computed here by the same clock."""
     row = await Notificacion.select(Notificacion.id).where(
-        services.scoped(tenant) & (Notificacion.hub == hub_name)
+        scoped(Notificacion, tenant) & (Notificacion.hub == hub_name)
         & (Notificacion.hub_ref == reference)).first()
     if row is None:
-        raise errors.NotificacionNotFound(reference)
+        raise NotFoundError(reference)
     if outcome not in ("accedida", "rechazada"):
         raise errors.InvalidNotificacion(f"Resultado desconocido: {outcome!r}")
     state = "notificada" if outcome == "accedida" else "rechazada"

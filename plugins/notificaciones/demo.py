@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 from core.demo import JAVIER, LUCIA
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
-from plugins.expedientes import busqueda
-from plugins.expedientes.schemas import Busqueda
+from core.tenancy.scoped import scoped
+from plugins.expedientes import public as expedientes
+from plugins.expedientes.public import Busqueda
 from plugins.notificaciones import acceso, papel, plazos, services
 from plugins.notificaciones.schemas import IntentoIn, NotificacionIn, PersonaIn
 from plugins.notificaciones.tables import Notificacion
@@ -38,7 +39,7 @@ async def _notify(tenant: TenantContext, expediente_id: int, subject: str, perso
 async def seed(tenant: TenantContext) -> None:
     if tenant.kind == "diputacion" or await services.search(tenant, limit=1):
         return
-    found = await busqueda.search(tenant, Busqueda(limit=20))
+    found = await expedientes.search(tenant, Busqueda(limit=20))
     if len(found) < 3:
         return
     by_word = {e.subject.split()[0]: e for e in found}
@@ -68,7 +69,7 @@ async def _expired(tenant: TenantContext, notificacion_id: int) -> None:
     await Notificacion.update({Notificacion.disposed_at: disposed,
                                Notificacion.expires_on: disposed.date() + timedelta(
                                    days=plazos.ACCESS_DAYS)}).where(
-        services.scoped(tenant) & (Notificacion.id == notificacion_id))
+        scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
     await services.expire_due(tenant)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.audit.log import record
 from core.tenancy.context import TenantContext
-from plugins.expedientes import history
+from plugins.expedientes import public as expedientes
 from plugins.notificaciones.schemas import EVENT_LABELS, EventoOut
 from plugins.notificaciones.tables import Evento
 
@@ -27,9 +27,10 @@ async def step(tenant: TenantContext, notificacion_id: int, expediente_id: int |
     await record(tenant.id, f"notificaciones.{kind}", actor=actor,
                  target=f"notificacion:{notificacion_id}", detail=detail)
     if expediente_id is not None and in_history:
-        await history.log(tenant, expediente_id, f"notificacion.{kind}",
-                          f"Notificación {notificacion_id}: {EVENT_LABELS[kind]}",
-                          actor=actor, detail={"notificacion": notificacion_id, **detail})
+        await expedientes.log_history(
+            tenant, expediente_id, f"notificacion.{kind}",
+            f"Notificación {notificacion_id}: {EVENT_LABELS[kind]}",
+            actor=actor, detail={"notificacion": notificacion_id, **detail})
 
 
 async def trail(tenant: TenantContext, notificacion_id: int) -> list[EventoOut]:

@@ -20,8 +20,10 @@ from core.db import atomic
 from core.documents.eni import TipoDocumental
 from core.documents.schemas import DocumentOut
 from core.documents.services import issue_document
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from plugins.notificaciones import errors, evidence, pdfs, plazos, services, tasks
+from core.tenancy.scoped import scoped
+from plugins.notificaciones import errors, evidence, pdfs, plazos, services
 from plugins.notificaciones.schemas import IntentoIn, IntentoOut, NotificacionOut
 from plugins.notificaciones.tables import Edicto, Intento, Notificacion
 
@@ -43,7 +45,7 @@ async def print_batch(tenant: TenantContext, *, actor: str) -> DocumentOut | Non
     is stored as a document of the entity (authenticated by its CSV)."""
     async with atomic():
         rows = await services.select().where(
-            services.scoped(tenant) & (Notificacion.channel == "papel")
+            scoped(Notificacion, tenant) & (Notificacion.channel == "papel")
             & (Notificacion.state == "en_reparto") & Notificacion.printed_at.is_null()
         ).order_by(Notificacion.id)
         if not rows:
@@ -57,7 +59,7 @@ async def print_batch(tenant: TenantContext, *, actor: str) -> DocumentOut | Non
                                         actor=actor, sign_with_seal=False,
                                         filename=f"lote-{now:%Y%m%d-%H%M%S}.pdf")
         await Notificacion.update({Notificacion.printed_at: now}).where(
-            services.scoped(tenant) & Notificacion.id.is_in([n.id for n in notices]))
+            scoped(Notificacion, tenant) & Notificacion.id.is_in([n.id for n in notices]))
         for notice in notices:
             await evidence.step(tenant, notice.id, notice.expediente_id, "impresa",
                                 actor=actor, detail={"lote": document.id, "csv": csv}, at=now)
@@ -94,8 +96,8 @@ async def record_attempt(tenant: TenantContext, notificacion_id: int, data: Inte
             tenant, notificacion_id, expected={"en_reparto"}, state=state, event="intento",
             actor=actor, detail=detail, changes=changes)
         if state == "pendiente_edicto":
-            await tasks.publish_edict.send(tenant.id, key=str(notificacion_id),
-                                           notificacion_id=notificacion_id)
+            await send_job("notificaciones.publish_edict", tenant.id, key=str(notificacion_id),
+                           notificacion_id=notificacion_id)
     return result
 
 
@@ -142,8 +144,8 @@ async def _on_tablon(tenant: TenantContext, notificacion: NotificacionOut,
     """Publish the anuncio on the entity's own tablón (an optional plugin)."""
     if not tenant.is_enabled("tablon") or "tablon" not in _kernel.current().plugins.names:
         return None
-    from plugins.tablon import services as tablon
-    from plugins.tablon.schemas import AnuncioIn
+    from plugins.tablon import public as tablon
+    from plugins.tablon.public import AnuncioIn
 
     categories = tablon.settings_of(tenant).categories
     anuncio = await tablon.publish(tenant, AnuncioIn(

@@ -11,7 +11,7 @@ from core.calendar import OutsideCalendarError
 from core.calendar_app.services import calendar_of
 from core.db import atomic
 from core.tenancy.context import TenantContext
-from plugins.expedientes import history, resoluciones
+from plugins.expedientes import public as expedientes
 from plugins.notificaciones import plazos
 from plugins.notificaciones.schemas import PendienteOut
 from plugins.notificaciones.tables import Pendiente
@@ -22,7 +22,7 @@ async def on_signed(tenant: TenantContext, resolucion_id: int) -> None:
     if await Pendiente.exists().where((Pendiente.tenant == tenant.id)
                                       & (Pendiente.resolucion_id == resolucion_id)):
         return
-    resolucion = await resoluciones.get(tenant, resolucion_id)
+    resolucion = await expedientes.get_resolucion(tenant, resolucion_id)
     cal = await calendar_of(tenant)
     act_date = cal.local_date(resolucion.signed_at or datetime.now(UTC))
     try:
@@ -60,9 +60,10 @@ async def warn_overdue(tenant: TenantContext, now: datetime | None = None) -> in
             if not changed:
                 continue
             when = pendiente.due.strftime("%d/%m/%Y") if pendiente.due else "sin calendario"
-            await history.log(tenant, pendiente.expediente_id, "notificacion.fuera_plazo",
-                              f"La resolución {pendiente.numero} no se ha notificado en el "
-                              f"plazo de diez días (art. 40.2; vencía el {when})",
-                              actor="sistema", detail={"resolucion": pendiente.resolucion_id})
+            await expedientes.log_history(
+                tenant, pendiente.expediente_id, "notificacion.fuera_plazo",
+                f"La resolución {pendiente.numero} no se ha notificado en el "
+                f"plazo de diez días (art. 40.2; vencía el {when})",
+                actor="sistema", detail={"resolucion": pendiente.resolucion_id})
             warned += 1
     return warned

@@ -11,7 +11,7 @@ from core.web.carpeta import CarpetaItem, CarpetaSection
 from core.web.i18n import N_
 from core.web.i18n import gettext as _
 from core.web.pages import MenuItem, Widget
-from plugins.expedientes.schemas import ResolucionFirmada
+from plugins.expedientes.public import ResolucionFirmada
 from plugins.notificaciones import (
     acceso,
     channels,
@@ -34,7 +34,7 @@ from plugins.notificaciones.settings import Settings
 
 MANIFEST = PluginManifest(
     name="notificaciones", label="Notificaciones", version="1.0", settings=Settings,
-    depends_on=("expedientes",),
+    depends_on=("expedientes",), optional_depends_on=("tablon",),  # edictos on the tablón
     description="Notificaciones electrónicas y en papel con su plazo legal y su evidencia.",
     demo_entities=("soria", "agreda"))
 

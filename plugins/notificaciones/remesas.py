@@ -19,11 +19,11 @@ import msgspec
 from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.services import get_document
-from core.errors import NotFoundError
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from plugins.expedientes import history
-from plugins.expedientes import services as expedientes
-from plugins.notificaciones import errors, services, tasks
+from core.tenancy.scoped import get_or_404, scoped
+from plugins.expedientes import public as expedientes
+from plugins.notificaciones import errors, services
 from plugins.notificaciones.schemas import PersonaIn, RemesaIn, RemesaOut
 from plugins.notificaciones.tables import Destinatario, Remesa
 
@@ -32,12 +32,6 @@ INSERT_BATCH = 1000
 CHANNEL_BATCH = 100  # warnings per job: short transactions (SQLite has one writer)
 
 
-class RemesaNotFound(NotFoundError):
-    """No such remesa in this tenant."""
-
-
-def _scoped(tenant: TenantContext) -> Any:
-    return Remesa.tenant == tenant.id
 
 
 def _out(row: dict[str, Any]) -> RemesaOut:
@@ -69,20 +63,18 @@ async def start(tenant: TenantContext, data: RemesaIn, *, actor: str) -> RemesaO
                              nif=p.nif, name=p.name, email=p.email, phone=p.phone,
                              address=p.address)
                 for i, p in enumerate(people[offset:offset + INSERT_BATCH])])
-        await tasks.run_remesa.send(tenant.id, key=f"{remesa.id}:0", remesa_id=remesa.id)
+        await send_job("notificaciones.run_remesa", tenant.id, key=f"{remesa.id}:0",
+                       remesa_id=remesa.id)
     return await get(tenant, remesa.id)
 
 
 async def get(tenant: TenantContext, remesa_id: int) -> RemesaOut:
-    row = await Remesa.select(*_COLUMNS).where(_scoped(tenant) & (Remesa.id == remesa_id)
-                                               ).first()
-    if row is None:
-        raise RemesaNotFound(remesa_id)
+    row = await get_or_404(Remesa, remesa_id, tenant, *_COLUMNS)
     return _out(row)
 
 
 async def list_all(tenant: TenantContext) -> list[RemesaOut]:
-    rows = await Remesa.select(*_COLUMNS).where(_scoped(tenant)).order_by(
+    rows = await Remesa.select(*_COLUMNS).where(scoped(Remesa, tenant)).order_by(
         Remesa.id, ascending=False).limit(100)
     return [_out(r) for r in rows]
 
@@ -94,7 +86,7 @@ _COLUMNS = (Remesa.id, Remesa.title, Remesa.channel, Remesa.expediente_id, Remes
 async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
     """Create the notifications of the next chunk (inside the job's transaction); True
     when destinatarios remain after it."""
-    query = Remesa.select().where(_scoped(tenant) & (Remesa.id == remesa_id))
+    query = Remesa.select().where(scoped(Remesa, tenant) & (Remesa.id == remesa_id))
     if engine().engine_type == "postgres":
         query = query.lock_rows()  # a second delivery of this chunk waits, then finds it
     remesa = await query.output(load_json=True).first()
@@ -120,21 +112,21 @@ async def run_chunk(tenant: TenantContext, remesa_id: int) -> bool:
             (Destinatario.tenant == tenant.id) & (Destinatario.id == person["id"]))
     if remesa["channel"] == "electronica":
         for start in range(0, len(created), CHANNEL_BATCH):
-            await tasks.open_channels.send(
-                tenant.id, key=f"{remesa_id}:{remesa['done'] + start}:canales",
-                notificacion_ids=created[start:start + CHANNEL_BATCH])
+            await send_job("notificaciones.open_channels",
+                           tenant.id, key=f"{remesa_id}:{remesa['done'] + start}:canales",
+                           notificacion_ids=created[start:start + CHANNEL_BATCH])
     done = remesa["done"] + len(pending)
     finished = done >= remesa["total"]
     now = datetime.now(UTC)
     await Remesa.update({Remesa.done: done, Remesa.progress_at: now,
                          Remesa.state: "terminada" if finished else "en_curso",
                          Remesa.finished_at: now if finished else None}).where(
-        _scoped(tenant) & (Remesa.id == remesa_id))
+        scoped(Remesa, tenant) & (Remesa.id == remesa_id))
     if remesa["expediente_id"] is not None and pending:
-        await history.log(tenant, remesa["expediente_id"], "notificacion.remesa",
-                          f"Remesa {remesa_id}: {done} de {remesa['total']} notificaciones "
-                          "emitidas", actor=remesa["created_by"],
-                          detail={"remesa": remesa_id, "done": done})
+        await expedientes.log_history(
+            tenant, remesa["expediente_id"], "notificacion.remesa",
+            f"Remesa {remesa_id}: {done} de {remesa['total']} notificaciones emitidas",
+            actor=remesa["created_by"], detail={"remesa": remesa_id, "done": done})
     return not finished
 
 
@@ -142,5 +134,5 @@ async def stalled(tenant: TenantContext, now: datetime | None = None) -> list[in
     """Remesas still running with no chunk committed for ``STALE`` (a lost message)."""
     limit = (now or datetime.now(UTC)) - STALE
     rows = await Remesa.select(Remesa.id).where(
-        _scoped(tenant) & (Remesa.state == "en_curso") & (Remesa.progress_at < limit))
+        scoped(Remesa, tenant) & (Remesa.state == "en_curso") & (Remesa.progress_at < limit))
     return [r["id"] for r in rows]

@@ -17,13 +17,15 @@ from core.calendar import WorkingCalendar
 from core.calendar_app.services import calendar_of
 from core.db import atomic, engine
 from core.documents.services import get_document
+from core.errors import NotFoundError
 from core.events import emit
+from core.jobs import send as send_job
 from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
-from plugins.expedientes import resoluciones
-from plugins.expedientes import services as expedientes
-from plugins.notificaciones import channels, evidence, papel, plazos, tasks
-from plugins.notificaciones.errors import InvalidNotificacion, NotificacionNotFound
+from core.tenancy.scoped import as_id, get_or_404, scoped
+from plugins.expedientes import public as expedientes
+from plugins.notificaciones import channels, evidence, papel, plazos
+from plugins.notificaciones.errors import InvalidNotificacion
 from plugins.notificaciones.schemas import (
     FINAL_STATES,
     ContenidoIn,
@@ -43,9 +45,6 @@ COLUMNS = tuple(c for c in Notificacion.all_columns()
 def settings_of(tenant: TenantContext) -> Settings:
     return tenant_settings.settings_of(tenant, "notificaciones", Settings)
 
-
-def scoped(tenant: TenantContext) -> Any:
-    return Notificacion.tenant == tenant.id
 
 
 def select() -> Any:
@@ -94,7 +93,7 @@ async def resolve_act(tenant: TenantContext, data: NotificacionIn) -> dict[str, 
     fields: dict[str, Any] = {"expediente_id": data.expediente_id, "document": data.document_id,
                               "body": data.body, "act_date": data.act_date}
     if data.resolucion_id is not None:
-        resolucion = await resoluciones.get(tenant, data.resolucion_id)
+        resolucion = await expedientes.get_resolucion(tenant, data.resolucion_id)
         if resolucion.state != "firmada":
             raise InvalidNotificacion("Solo se notifica una resolución firmada")
         if data.expediente_id not in (None, resolucion.expediente_id):
@@ -161,17 +160,18 @@ async def create(tenant: TenantContext, cal: WorkingCalendar, fields: dict[str, 
                         detail=detail, in_history=in_history, at=now)
     if electronic and queue_channels:
         for medium in channels.media(settings_of(tenant), person):
-            await tasks.open_channel.send(tenant.id, key=f"{row.id}:{medium}",
-                                          notificacion_id=row.id, medium=medium)
+            await send_job("notificaciones.open_channel", tenant.id, key=f"{row.id}:{medium}",
+                           notificacion_id=row.id, medium=medium)
     return row.id
 
 
 async def get(tenant: TenantContext, notificacion_id: int, *, full: bool = True
               ) -> NotificacionOut:
     """A notification with its evidence trail and paper attempts."""
-    row = await select().where(scoped(tenant) & (Notificacion.id == notificacion_id)).first()
-    if row is None:
-        raise NotificacionNotFound(notificacion_id)
+    row = None if as_id(notificacion_id) is None else await select().where(
+        scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id)).first()
+    if row is None:  # another tenant's, or an id that cannot be one (2³¹ or more)
+        raise NotFoundError(notificacion_id)
     found = out(row)
     if full:
         found.events = await evidence.trail(tenant, notificacion_id)
@@ -183,7 +183,7 @@ async def search(tenant: TenantContext, *, state: str = "", expediente_id: int |
                  nif: str = "", remesa_id: int | None = None, limit: int = 200,
                  offset: int = 0) -> list[NotificacionOut]:
     """Notifications of the tenant, newest first, filtered."""
-    where = scoped(tenant)
+    where = scoped(Notificacion, tenant)
     if state:
         where &= Notificacion.state == state
     if expediente_id is not None:
@@ -207,13 +207,10 @@ async def counts(tenant: TenantContext) -> dict[str, int]:
 
 async def lock(tenant: TenantContext, notificacion_id: int) -> dict[str, Any]:
     """The notification's row, locked (its expediente first) for the transaction."""
-    row = await Notificacion.select(Notificacion.expediente_id).where(
-        scoped(tenant) & (Notificacion.id == notificacion_id)).first()
-    if row is None:
-        raise NotificacionNotFound(notificacion_id)
+    row = await get_or_404(Notificacion, notificacion_id, tenant, Notificacion.expediente_id)
     if row["expediente_id"] is not None:
         await expedientes.lock(tenant, row["expediente_id"])
-    query = select().where(scoped(tenant) & (Notificacion.id == notificacion_id))
+    query = select().where(scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
     if engine().engine_type == "postgres":
         query = query.lock_rows()
     return await query.first()
@@ -239,7 +236,7 @@ async def transition(tenant: TenantContext, notificacion_id: int, *, expected: s
                 update[Notificacion.closed_at] = now
         if update:
             await Notificacion.update(update).where(
-                scoped(tenant) & (Notificacion.id == notificacion_id))
+                scoped(Notificacion, tenant) & (Notificacion.id == notificacion_id))
         await evidence.step(tenant, notificacion_id, row["expediente_id"], event, actor=actor,
                             detail=detail, at=now)
         if state in FINAL_STATES:
@@ -247,8 +244,8 @@ async def transition(tenant: TenantContext, notificacion_id: int, *, expected: s
                 else NotificacionPracticada
             await emit(tenant.id, kind(notificacion_id=notificacion_id,
                                        expediente_id=row["expediente_id"], state=state))
-            await tasks.certify.send(tenant.id, key=f"{notificacion_id}",
-                                     notificacion_id=notificacion_id)
+            await send_job("notificaciones.certify", tenant.id, key=f"{notificacion_id}",
+                           notificacion_id=notificacion_id)
     return await get(tenant, notificacion_id)
 
 
@@ -259,7 +256,7 @@ async def expire_due(tenant: TenantContext, now: datetime | None = None) -> int:
     cal = await calendar_of(tenant)
     today = cal.local_date(now)
     due = await Notificacion.select(Notificacion.id, Notificacion.expires_on).where(
-        scoped(tenant) & (Notificacion.state == "puesta_disposicion")
+        scoped(Notificacion, tenant) & (Notificacion.state == "puesta_disposicion")
         & (Notificacion.expires_on < today))
     expired = 0
     for row in due:

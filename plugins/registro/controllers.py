@@ -10,6 +10,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.documents.controllers import download as core_download
+from core.errors import NotFoundError
 from core.web.pages import actor_of, tenant_of
 from plugins.registro import distribution, justificante, libro, personas, services, sir
 from plugins.registro import permissions as perms
@@ -62,7 +63,7 @@ class ApiController(Controller):
           opt={"permission": perms.REGISTER.name})
     async def register(self, request: Request, data: JSONBody[AsientoIn]) -> AsientoOut:
         return await services.register(tenant_of(request), data, channel="presencial",
-                                       actor=actor_of(request).email)
+                                       actor=actor_of(request).audit_name)
 
     @get("/asientos", summary="Search asientos", opt={"permission": perms.VIEW.name})
     async def search(self, request: Request) -> Page:
@@ -79,14 +80,14 @@ class ApiController(Controller):
     async def annul(self, request: Request, asiento_id: FromPath[int],
                     data: JSONBody[Anulacion]) -> AsientoOut:
         return await services.annul(tenant_of(request), asiento_id, data.reason,
-                                    actor=actor_of(request).email)
+                                    actor=actor_of(request).audit_name)
 
     @post("/asientos/{asiento_id:int}/rectificar", summary="Rectify an asiento",
           status_code=200, opt={"permission": perms.CORRECT.name})
     async def rectify(self, request: Request, asiento_id: FromPath[int],
                       data: JSONBody[Rectificacion]) -> AsientoOut:
         return await services.rectify(tenant_of(request), asiento_id, data,
-                                      actor=actor_of(request).email)
+                                      actor=actor_of(request).audit_name)
 
     @get("/asientos/{asiento_id:int}/rectificaciones", summary="Corrections of an asiento",
          opt={"permission": perms.VIEW.name})
@@ -107,7 +108,7 @@ class ApiController(Controller):
         asiento = await services.get(tenant_of(request), asiento_id)
         found = next((a for a in asiento.anexos if a.position == position), None)
         if found is None:
-            raise services.NotFound(position)
+            raise NotFoundError(position)
         return download(found.filename, await anexo_content(found.sha256), found.mime)
 
     @post("/asientos/{asiento_id:int}/distribuir", summary="Send an entrada to a unit",
@@ -115,20 +116,20 @@ class ApiController(Controller):
     async def distribute(self, request: Request, asiento_id: FromPath[int],
                          data: JSONBody[Distribucion]) -> AsientoOut:
         return await distribution.distribute(tenant_of(request), asiento_id, data.unidad,
-                                              actor=actor_of(request).email)
+                                              actor=actor_of(request).audit_name)
 
     @post("/asientos/{asiento_id:int}/aceptar", summary="The unit takes the entrada",
           status_code=200, opt={"permission": perms.RECEIVE.name})
     async def accept(self, request: Request, asiento_id: FromPath[int]) -> AsientoOut:
         return await distribution.accept(tenant_of(request), asiento_id,
-                                         actor=actor_of(request).email)
+                                         actor=actor_of(request).audit_name)
 
     @post("/asientos/{asiento_id:int}/devolver", summary="The unit returns the entrada",
           status_code=200, opt={"permission": perms.RECEIVE.name})
     async def give_back(self, request: Request, asiento_id: FromPath[int],
                         data: JSONBody[Devolucion]) -> AsientoOut:
         return await distribution.give_back(tenant_of(request), asiento_id, data.reason,
-                                            actor=actor_of(request).email)
+                                            actor=actor_of(request).audit_name)
 
     @post("/asientos/{asiento_id:int}/expediente", summary="Link the expediente it opened",
           status_code=200, opt={"permission": perms.RECEIVE.name})
@@ -136,7 +137,7 @@ class ApiController(Controller):
                    data: JSONBody[ExpedienteLink]) -> AsientoOut:
         return await distribution.link_expediente(tenant_of(request), asiento_id,
                                                   data.numero_expediente,
-                                                  actor=actor_of(request).email)
+                                                  actor=actor_of(request).audit_name)
 
     @get("/bandeja/{unidad:str}", summary="A unit's inbox", opt={"permission": perms.VIEW.name})
     async def inbox(self, request: Request, unidad: FromPath[str]) -> list[AsientoSummary]:
@@ -147,7 +148,7 @@ class ApiController(Controller):
     async def lookup(self, request: Request, documento: FromPath[str]) -> Persona:
         found = await personas.lookup(tenant_of(request), documento)
         if found is None:
-            raise services.NotFound(documento)
+            raise NotFoundError(documento)
         return found
 
     @get("/libro.csv", summary="Libro de registro of a period (CSV)",
@@ -162,7 +163,7 @@ class ApiController(Controller):
     async def libro_pdf(self, request: Request) -> Response:
         period = query_struct(request, LibroPeriodo)
         name, data = await libro.pdf_export(tenant_of(request), period,
-                                            actor=actor_of(request).email)
+                                            actor=actor_of(request).audit_name)
         return download(name, data, "application/pdf")
 
 
@@ -177,13 +178,13 @@ class SirController(Controller):
     async def send(self, request: Request, asiento_id: FromPath[int],
                    data: JSONBody[SirEnvio]) -> ExchangeOut:
         return await sir.send(tenant_of(request), asiento_id, data,
-                              actor=actor_of(request).email)
+                              actor=actor_of(request).audit_name)
 
     @post("/recibir", summary="Take a SICRES 3 file received outside Concejo",
           opt={"permission": perms.SIR.name})
     async def receive(self, request: Request) -> Response:
         found = await sir.receive(tenant_of(request), await request.body(),
-                                  actor=actor_of(request).email)
+                                  actor=actor_of(request).audit_name)
         return Response(found, status_code=201 if found else 200)
 
     @get("/", summary="Exchanges, newest first", opt={"permission": perms.SIR.name})
@@ -204,28 +205,28 @@ class SirController(Controller):
     @post("/{exchange_id:int}/aceptar", summary="Register a received exchange",
           status_code=200, opt={"permission": perms.SIR.name})
     async def accept(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
-        return await sir.accept(tenant_of(request), exchange_id, actor=actor_of(request).email)
+        return await sir.accept(tenant_of(request), exchange_id, actor=actor_of(request).audit_name)
 
     @post("/{exchange_id:int}/rechazar", summary="Reject a received exchange",
           status_code=200, opt={"permission": perms.SIR.name})
     async def reject(self, request: Request, exchange_id: FromPath[int],
                      data: JSONBody[SirRechazo]) -> ExchangeOut:
         return await sir.reject(tenant_of(request), exchange_id, data.motivo,
-                                actor=actor_of(request).email)
+                                actor=actor_of(request).audit_name)
 
     @post("/{exchange_id:int}/reenviar", summary="Resend or forward an exchange",
           status_code=200, opt={"permission": perms.SIR.name})
     async def resend(self, request: Request, exchange_id: FromPath[int],
                      data: JSONBody[SirEnvio]) -> ExchangeOut:
         return await sir.resend(tenant_of(request), exchange_id, data,
-                                actor=actor_of(request).email)
+                                actor=actor_of(request).audit_name)
 
     @post("/{exchange_id:int}/reintentar", summary="Retry a failed delivery",
           status_code=200, opt={"permission": perms.SIR.name})
     async def retry(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
-        return await sir.retry(tenant_of(request), exchange_id, actor=actor_of(request).email)
+        return await sir.retry(tenant_of(request), exchange_id, actor=actor_of(request).audit_name)
 
     @post("/{exchange_id:int}/anular", summary="Annul an outgoing exchange",
           status_code=200, opt={"permission": perms.SIR.name})
     async def annul(self, request: Request, exchange_id: FromPath[int]) -> ExchangeOut:
-        return await sir.annul(tenant_of(request), exchange_id, actor=actor_of(request).email)
+        return await sir.annul(tenant_of(request), exchange_id, actor=actor_of(request).audit_name)

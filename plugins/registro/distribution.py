@@ -10,8 +10,10 @@ from core import kernel as _kernel
 from core.audit.log import record
 from core.db import atomic
 from core.events import gather_hook
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from plugins.registro import services, tasks
+from core.tenancy.scoped import scoped
+from plugins.registro import services
 from plugins.registro.schemas import AsientoOut, AsientoSummary
 from plugins.registro.tables import Asiento
 
@@ -28,7 +30,7 @@ async def _change(tenant: TenantContext, asiento_id: int, *, allowed: tuple[str,
     if row["distribution_state"] not in allowed:
         raise services.InvalidAsiento(f"El asiento está {row['distribution_state']}: no admite "
                              "esta operación")
-    await Asiento.update(values).where(services.scoped(tenant) & (Asiento.id == asiento_id))
+    await Asiento.update(values).where(scoped(Asiento, tenant) & (Asiento.id == asiento_id))
     await record(tenant.id, action, actor=actor,
                  target=services.numero(row["year"], row["direction"], row["number"]),
                  detail={"id": asiento_id, **detail})
@@ -75,7 +77,7 @@ async def link_expediente(tenant: TenantContext, asiento_id: int, numero_expedie
     async with atomic():
         row = await services.row_of(tenant, asiento_id)
         await Asiento.update({Asiento.numero_expediente: numero_expediente}).where(
-            services.scoped(tenant) & (Asiento.id == asiento_id))
+            scoped(Asiento, tenant) & (Asiento.id == asiento_id))
         await record(tenant.id, "registro.expediente", actor=actor,
                      target=services.numero(row["year"], row["direction"], row["number"]),
                      detail={"id": asiento_id, "expediente": numero_expediente})
@@ -86,7 +88,7 @@ async def inbox(tenant: TenantContext, unidad: str,
                 states: tuple[str, ...] = ("distribuido",)) -> list[AsientoSummary]:
     """The unit's inbox: entradas distributed to it and not yet taken."""
     rows = await Asiento.select(*services.SUMMARY_COLUMNS).where(
-        services.scoped(tenant) & (Asiento.unidad_destino == unidad)
+        scoped(Asiento, tenant) & (Asiento.unidad_destino == unidad)
         & Asiento.distribution_state.is_in(list(states)) & (Asiento.state == "vigente")
     ).order_by(Asiento.official_at)
     return await services.summaries(tenant, rows)
@@ -96,7 +98,7 @@ async def queue_announcement(tenant: TenantContext, asiento_id: int, unidad: str
     """Queue the news for the plugins that listen (none listening: no job at all)."""
     hooks = _kernel.current().plugins.hooks_for(tenant.enabled)
     if hooks.on_asiento_distributed.get_hookimpls():
-        await tasks.announce_distribution.send(tenant.id, asiento_id=asiento_id, unidad=unidad)
+        await send_job("registro.announce", tenant.id, asiento_id=asiento_id, unidad=unidad)
 
 
 async def announce(tenant: TenantContext, asiento_id: int, unidad: str) -> None:

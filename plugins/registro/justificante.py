@@ -27,8 +27,10 @@ from core.documents.eni import TipoDocumental
 from core.documents.pdf import pdf_template_loader, render_pdf
 from core.documents.schemas import DocumentOut
 from core.documents.services import issue_document, verify_url
+from core.errors import NotFoundError
 from core.signing.credentials import NoCredential
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.registro import labels, services
 from plugins.registro.anexos import blob_store
 from plugins.registro.schemas import AsientoOut
@@ -84,7 +86,7 @@ async def issue_sealed(tenant: TenantContext, pdf: bytes, *, csv: str, title: st
 
 async def issue(tenant: TenantContext, asiento_id: int) -> bool:
     """Produce the asiento's justificante unless it has one; True when this call made it."""
-    locked = Asiento.select(Asiento.id).where(services.scoped(tenant)
+    locked = Asiento.select(Asiento.id).where(scoped(Asiento, tenant)
                                               & (Asiento.id == asiento_id))
     if engine().engine_type == "postgres":
         locked = locked.lock_rows()  # a second message for it waits, then sees it done
@@ -101,7 +103,7 @@ async def issue(tenant: TenantContext, asiento_id: int) -> bool:
     await Asiento.update({
         Asiento.justificante_csv: document.csv, Asiento.justificante_sha256: document.sha256,
         Asiento.justificante_document: document.id, Asiento.justificante_at: datetime.now(UTC),
-    }).where(services.scoped(tenant) & (Asiento.id == asiento_id))
+    }).where(scoped(Asiento, tenant) & (Asiento.id == asiento_id))
     await record(tenant.id, "registro.justificante", actor="sistema", target=asiento.numero,
                  detail={"id": asiento_id, "document": document.id, "csv": document.csv,
                          "sha256": document.sha256, "sealed": bool(document.signatures)})
@@ -112,6 +114,6 @@ async def download(tenant: TenantContext, asiento_id: int) -> tuple[str, bytes]:
     """File name and bytes of the justificante (NotFound until it is ready)."""
     row = await services.row_of(tenant, asiento_id)
     if not row["justificante_sha256"]:
-        raise services.NotFound(asiento_id)
+        raise NotFoundError(asiento_id)
     name = services.numero(row["year"], row["direction"], row["number"])
     return f"justificante-{name}.pdf", await blob_store().read_bytes(row["justificante_sha256"])

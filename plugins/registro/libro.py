@@ -18,6 +18,7 @@ from core.documents.pdf import render_pdf
 from core.documents.services import verify_url
 from core.errors import DomainError
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from plugins.registro import labels, services
 from plugins.registro.anexos import blob_store
 from plugins.registro.justificante import environment, issue_sealed
@@ -41,7 +42,7 @@ async def entries(tenant: TenantContext, period: LibroPeriodo) -> list[dict[str,
         raise InvalidPeriod("La fecha final es anterior a la inicial")
     if (period.hasta - period.desde).days >= MAX_DAYS:
         raise InvalidPeriod(f"El periodo no puede superar {MAX_DAYS} días")
-    where = services.scoped(tenant) & (
+    where = scoped(Asiento, tenant) & (
         Asiento.official_at >= datetime.combine(period.desde, time(0), MADRID)) & (
         Asiento.official_at < datetime.combine(period.hasta + timedelta(days=1), time(0),
                                                MADRID))

@@ -10,7 +10,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, InvalidInput, convert_input
+from core.errors import DomainError, InvalidInput, NotFoundError, convert_input
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, chosen_files, form_values, page, tenant_of
 from plugins.registro import (
@@ -100,7 +100,7 @@ class StaffController(Controller):
             data = forms.asiento_from(values, await forms.anexos_from(
                 files, values.get("validez", "")))
             asiento = await services.register(tenant_of(request), data, channel="presencial",
-                                              actor=actor_of(request).email)
+                                              actor=actor_of(request).audit_name)
         except DomainError as exc:
             return await self._form(request, values, error=exc, status_code=422,
                                     chosen=chosen_files(form))
@@ -135,7 +135,7 @@ class StaffController(Controller):
         what was typed in that form."""
         values = await form_values(request)
         try:
-            await action(tenant_of(request), actor_of(request).email, values)
+            await action(tenant_of(request), actor_of(request).audit_name, values)
         except DomainError as exc:
             form = request.url.path.rsplit("/", 1)[-1]
             if isinstance(exc, InvalidInput):
@@ -191,7 +191,7 @@ class StaffController(Controller):
     @post("/sir/{exchange_id:int}/{action:str}", opt={"permission": perms.SIR.name})
     async def exchange_action(self, request: Request, exchange_id: FromPath[int],
                               action: FromPath[str]) -> Response:
-        tenant, actor = tenant_of(request), actor_of(request).email
+        tenant, actor = tenant_of(request), actor_of(request).audit_name
         values = await form_values(request)
         try:
             if action == "aceptar":
@@ -208,7 +208,7 @@ class StaffController(Controller):
             elif action == "anular":
                 await sir.annul(tenant, exchange_id, actor=actor)
             else:
-                raise sir.ExchangeNotFound(action)
+                raise NotFoundError(action)
         except (sir.InvalidExchange, InvalidInput) as exc:
             if isinstance(exc, InvalidInput):  # the inputs are named by the exchange
                 exc = exc.renamed(lambda field: f"{field}{exchange_id}")
@@ -228,6 +228,6 @@ class StaffController(Controller):
     async def libro_pdf(self, request: Request) -> Response:
         name, data = await libro.pdf_export(tenant_of(request),
                                             query_struct(request, LibroPeriodo),
-                                            actor=actor_of(request).email)
+                                            actor=actor_of(request).audit_name)
         return download(name, data, "application/pdf")
 

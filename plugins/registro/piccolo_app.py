@@ -4,11 +4,11 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from plugins.registro.tables import Anexo, Asiento, Counter, Exchange, Interesado, Rectificacion
+from plugins.registro.tables import Anexo, Asiento, Exchange, Interesado, Rectificacion
 
 APP_CONFIG = AppConfig(
     app_name="registro",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=[Counter, Asiento, Interesado, Anexo, Rectificacion, Exchange],
-    migration_dependencies=["core.tenancy.piccolo_app"],
+    table_classes=[Asiento, Interesado, Anexo, Rectificacion, Exchange],
+    migration_dependencies=["core.tenancy.piccolo_app", "core.numbering.piccolo_app"],
 )

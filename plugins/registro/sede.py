@@ -13,13 +13,14 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from core.errors import DomainError, FieldError, InvalidInput
+from core.errors import DomainError, FieldError, InvalidInput, NotFoundError
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import scoped
 from core.web.carpeta import CarpetaItem, CarpetaLink, CarpetaSection
 from core.web.i18n import N_
 from core.web.i18n import gettext as _
-from core.web.pages import actor_of, chosen_files, page, tenant_of
+from core.web.pages import actor_of, chosen_files, form_values, page, tenant_of
 from plugins.registro import forms, justificante, personas, services
 from plugins.registro.controllers import download
 from plugins.registro.schemas import InteresadoIn, Persona
@@ -68,7 +69,7 @@ def interesado_for(actor: Actor, own: dict[str, str]) -> InteresadoIn:
 async def asientos_of(tenant: TenantContext, actor: Actor) -> list[dict[str, Any]]:
     """The entradas the citizen presented or in which they are an interesado."""
     nifs = sorted({actor.nif, actor.subject_nif} - {""})
-    where = services.scoped(tenant) & (Asiento.direction == "entrada") & (
+    where = scoped(Asiento, tenant) & (Asiento.direction == "entrada") & (
         Asiento.presenter.is_in(nifs) | Asiento.id.is_in(
             Interesado.select(Interesado.asiento).where(
                 (Interesado.tenant == tenant.id) & Interesado.document.is_in(nifs))))
@@ -79,7 +80,7 @@ async def asientos_of(tenant: TenantContext, actor: Actor) -> list[dict[str, Any
 async def citizen_asiento(tenant: TenantContext, actor: Actor, asiento_id: int) -> Any:
     """One of the citizen's entradas (404 for anyone else's)."""
     if asiento_id not in {r["id"] for r in await asientos_of(tenant, actor)}:
-        raise services.NotFound(asiento_id)
+        raise NotFoundError(asiento_id)
     return await services.get(tenant, asiento_id)
 
 
@@ -110,8 +111,7 @@ class SedeController(Controller):
     @post("/instancia")
     async def present(self, request: Request) -> Response:
         actor, tenant = citizen_of(request), tenant_of(request)
-        form = await request.form()
-        values = {k: v for k, v in form.items() if isinstance(v, str) and not k.startswith("_")}
+        values, form = await form_values(request), await request.form()
         files = [f for f in form.getall("anexos", []) if isinstance(f, UploadFile)]
         own = {ours: values.get(field, "").strip() for field, ours in forms.PERSON_FIELDS.items()
                if field not in ("documento", "razon_social")}

@@ -1,7 +1,7 @@
 """Asientos: register, read, search, annul and rectify; every query scoped to the tenant.
 
 Numbers are per tenant, year (of the presentation, seat's time) and direction, gapless
-(``numbering``). The presentation time is taken once the number is held, so numbers follow
+(``core.numbering``). The presentation time is taken once the number is held, so numbers follow
 the order of arrival; the official time follows the registry calendar (``officialtime``).
 Asientos are never deleted: annulment and rectification keep a reason and are audited.
 """
@@ -18,13 +18,15 @@ from core.audit.log import record
 from core.cache import cached
 from core.calendar import MADRID
 from core.db import atomic, engine
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
+from core.jobs import send as send_job
+from core.numbering import next_number
 from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404, scoped
 from core.tenancy.tables import Unit
 from plugins.registro import anexos as anexos_module
-from plugins.registro import distribution, personas, tasks
-from plugins.registro.numbering import next_number
+from plugins.registro import distribution, personas
 from plugins.registro.officialtime import official_time
 from plugins.registro.schemas import (
     AsientoIn,
@@ -43,9 +45,6 @@ LETTER = {"entrada": "E", "salida": "S"}
 RECTIFIABLE = ("extracto", "observaciones", "documentacion_fisica", "referencia_externa",
                "codigo_asunto")
 
-
-class NotFound(NotFoundError):
-    """No such asiento in this tenant (answers 404, also for other tenants' ids)."""
 
 
 class InvalidAsiento(DomainError):
@@ -68,9 +67,6 @@ def numero(year: int, direction: str, number: int) -> str:
     """The number people read: ``2026-E-000123``."""
     return f"{year}-{LETTER[direction]}-{number:06d}"
 
-
-def scoped(tenant: TenantContext) -> Any:
-    return Asiento.tenant == tenant.id
 
 
 async def units_of(tenant: TenantContext) -> dict[str, dict[str, Any]]:
@@ -122,7 +118,7 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                 tenant, data.anexos, entrada=data.direction == "entrada", actor=actor)
         first = now or datetime.now(UTC)
         year = first.astimezone(MADRID).year
-        number = await next_number(tenant.id, year, data.direction)
+        number = await next_number(tenant.id, f"registro.{data.direction}", year)
         received = now or datetime.now(UTC)  # after the number: numbers follow arrival
         if received.astimezone(MADRID).year != year:  # the year turned while we waited
             received = first
@@ -156,18 +152,15 @@ async def register(tenant: TenantContext, data: AsientoIn, *, channel: Channel, 
                              "official_at": presentation.official_at.isoformat(),
                              "anexos": [a.sha256 for a in stored]})
         if data.direction == "entrada" and channel != "sir":  # SIR: the origin issued it
-            await tasks.make_justificante.send(tenant.id, key=f"justificante-{row.id}",
-                                               asiento_id=row.id)
+            await send_job("registro.justificante", tenant.id, key=f"justificante-{row.id}",
+                           asiento_id=row.id)
         if inbox:
             await distribution.queue_announcement(tenant, row.id, inbox)
     return _out(row.to_dict(), interesados, [anexos_module.out(a.to_dict()) for a in anexo_rows])
 
 
 async def row_of(tenant: TenantContext, asiento_id: int) -> dict[str, Any]:
-    row = await Asiento.select().where(scoped(tenant) & (Asiento.id == asiento_id)).first()
-    if row is None:
-        raise NotFound(asiento_id)
-    return row
+    return await get_or_404(Asiento, asiento_id, tenant)
 
 
 async def get(tenant: TenantContext, asiento_id: int) -> AsientoOut:
@@ -193,7 +186,7 @@ def _out(row: dict[str, Any], interesados: list[Any], anexos: list[Any]) -> Asie
 
 
 def _search_where(tenant: TenantContext, filters: Search) -> Any:
-    where = scoped(tenant)
+    where = scoped(Asiento, tenant)
     for name in ("direction", "channel", "state", "distribution_state"):
         value = getattr(filters, name)
         if value:
@@ -284,7 +277,7 @@ async def annul(tenant: TenantContext, asiento_id: int, reason: str, *,
         if row["state"] == "anulado":
             raise InvalidAsiento("El asiento ya está anulado")
         await Asiento.update({Asiento.state: "anulado", Asiento.annul_reason: reason}).where(
-            scoped(tenant) & (Asiento.id == asiento_id))
+            scoped(Asiento, tenant) & (Asiento.id == asiento_id))
         await record(tenant.id, "registro.annulled", actor=actor,
                      target=numero(row["year"], row["direction"], row["number"]),
                      detail={"id": asiento_id, "reason": reason})
@@ -316,7 +309,7 @@ async def rectify(tenant: TenantContext, asiento_id: int, data: Rectificacion, *
             raise InvalidAsiento("La rectificación no cambia nada")
         columns = {getattr(Asiento, k): v for k, v in after.items() if k in RECTIFIABLE}
         await Asiento.update({**columns, Asiento.rectifications: Asiento.rectifications + 1}
-                             ).where(scoped(tenant) & (Asiento.id == asiento_id))
+                             ).where(scoped(Asiento, tenant) & (Asiento.id == asiento_id))
         await RectificacionRow.insert(RectificacionRow(
             tenant=tenant.id, asiento=asiento_id, reason=data.reason, before=before,
             after=after, actor=actor, at=datetime.now(UTC)))

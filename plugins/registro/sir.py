@@ -23,27 +23,23 @@ from core.audit.log import record
 from core.calendar import MADRID
 from core.db import atomic
 from core.documents.sniff import SNIFF_BYTES, ContentMismatch, check_content
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
+from core.jobs import send as send_job
+from core.numbering import next_number
 from core.tenancy.context import TenantContext
-from plugins.registro import services, sicres, sirmap, tasks, transports
+from core.tenancy.scoped import get_or_404, scoped
+from plugins.registro import services, sicres, sirmap, transports
 from plugins.registro.anexos import StoredAnexo, blob_store
-from plugins.registro.numbering import next_number
 from plugins.registro.schemas import ExchangeOut, SirEnvio
 from plugins.registro.tables import Anexo, Exchange
 
 St, Ac = sicres.SirState, sicres.SirAction
 
 
-class ExchangeNotFound(NotFoundError):
-    """No such exchange in this tenant."""
-
 
 class InvalidExchange(DomainError):
     """An exchange that cannot be sent or changed; the message says why."""
 
-
-def _scoped(tenant: TenantContext) -> Any:
-    return Exchange.tenant == tenant.id
 
 
 def _out(row: dict[str, Any]) -> ExchangeOut:
@@ -54,10 +50,7 @@ def _out(row: dict[str, Any]) -> ExchangeOut:
 
 
 async def _row(tenant: TenantContext, exchange_id: int) -> dict[str, Any]:
-    row = await Exchange.select().where(_scoped(tenant) & (Exchange.id == exchange_id)).first()
-    if row is None:
-        raise ExchangeNotFound(exchange_id)
-    return row
+    return await get_or_404(Exchange, exchange_id, tenant)
 
 
 async def get(tenant: TenantContext, exchange_id: int) -> ExchangeOut:
@@ -66,7 +59,7 @@ async def get(tenant: TenantContext, exchange_id: int) -> ExchangeOut:
 
 async def list_exchanges(tenant: TenantContext, direction: str = "",
                          state: str = "") -> list[ExchangeOut]:
-    where = _scoped(tenant)
+    where = scoped(Exchange, tenant)
     if direction:
         where &= Exchange.direction == direction
     if state:
@@ -91,7 +84,7 @@ async def _move(tenant: TenantContext, row: dict[str, Any], action: sicres.SirAc
     columns = {getattr(Exchange, k): v for k, v in values.items()}
     await Exchange.update({Exchange.state: target.value, Exchange.updated_at: datetime.now(UTC),
                            **({Exchange.motivo: motivo} if motivo is not None else {}),
-                           **columns}).where(_scoped(tenant) & (Exchange.id == row["id"]))
+                           **columns}).where(scoped(Exchange, tenant) & (Exchange.id == row["id"]))
     await record(tenant.id, f"registro.sir.{action.value}", actor=actor,
                  target=row["identificador"],
                  detail={"exchange": row["id"], "from": row["state"], "to": target.value,
@@ -135,7 +128,8 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
     if asiento.state == "anulado":
         raise InvalidExchange("No se envía un asiento anulado")
     active = await Exchange.exists().where(
-        _scoped(tenant) & (Exchange.asiento == asiento_id) & (Exchange.direction == "outgoing")
+        scoped(Exchange, tenant) & (Exchange.asiento == asiento_id)
+        & (Exchange.direction == "outgoing")
         & Exchange.state.not_in([St.ANULADO.value, St.RECHAZADO.value]))
     if active:
         raise InvalidExchange("El asiento ya tiene un intercambio SIR en curso")
@@ -153,7 +147,7 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
         now = datetime.now(UTC)
         year = now.astimezone(MADRID).year
         identificador = sicres.make_identificador_intercambio(
-            asiento.oficina, year, await next_number(tenant.id, year, "sir"))
+            asiento.oficina, year, await next_number(tenant.id, "registro.sir", year))
         xml = _export(lambda: sirmap.fichero(
             asiento, identificador=identificador, origen=origen, destino=destino,
             inicio=origen, anexos=sirmap.anexo_segments(identificador, pairs),
@@ -175,8 +169,8 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
 
 async def _queue(tenant: TenantContext, exchange_id: int, kind: str, destino: str,
                  sha256: str) -> None:
-    await tasks.sir_deliver.send(tenant.id, exchange_id=exchange_id, kind=kind,
-                                 destino=destino, sha256=sha256)
+    await send_job("registro.sir_deliver", tenant.id, exchange_id=exchange_id, kind=kind,
+                   destino=destino, sha256=sha256)
 
 
 _AWAITING_DELIVERY = (St.PENDIENTE_ENVIO, St.ENVIADO_ERROR, St.REENVIADO)
@@ -210,7 +204,7 @@ async def deliver(tenant: TenantContext, exchange_id: int, kind: str, destino: s
             await _move(tenant, row, Ac.ERROR, actor="sistema", **failure)
         else:
             await Exchange.update({getattr(Exchange, k): v for k, v in failure.items()}).where(
-                _scoped(tenant) & (Exchange.id == exchange_id))
+                scoped(Exchange, tenant) & (Exchange.id == exchange_id))
         return
     if ours and row["state"] != St.REENVIADO:
         await _move(tenant, row, Ac.SEND, actor="sistema", attempts=row["attempts"] + 1,
@@ -287,7 +281,7 @@ async def receive(tenant: TenantContext, data: bytes, *, actor: str) -> Exchange
     async with atomic():
         if control.tipo_anotacion == sicres.TipoAnotacion.RECHAZO:
             ours = await Exchange.select().where(
-                _scoped(tenant) & (Exchange.direction == "outgoing")
+                scoped(Exchange, tenant) & (Exchange.direction == "outgoing")
                 & (Exchange.identificador == identificador)).first()
             if ours is not None:
                 if ours["state"] in (St.ENVIADO, St.ENVIADO_ACK, St.REENVIADO):
@@ -296,7 +290,7 @@ async def receive(tenant: TenantContext, data: bytes, *, actor: str) -> Exchange
                 return await get(tenant, ours["id"])
         ref = await blob_store().put_bytes(data)
         duplicate = await Exchange.select(Exchange.id).where(
-            _scoped(tenant) & (Exchange.direction == "incoming")
+            scoped(Exchange, tenant) & (Exchange.direction == "incoming")
             & (Exchange.identificador == identificador)
             & (Exchange.file_sha256 == ref.sha256)).first()
         if duplicate is not None:
@@ -390,7 +384,7 @@ async def on_message(tenant: TenantContext, data: bytes) -> None:
         return  # nothing to attach an unreadable message to; the transport logged it
     async with atomic():
         row = await Exchange.select().where(
-            _scoped(tenant) & (Exchange.direction == "outgoing")
+            scoped(Exchange, tenant) & (Exchange.direction == "outgoing")
             & (Exchange.identificador == mensaje.identificador_intercambio)).first()
         if row is None:
             return

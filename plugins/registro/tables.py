@@ -1,4 +1,4 @@
-"""Tables of the registro: asientos, their interesados and anexos, counters, SIR exchanges.
+"""Tables of the registro: asientos, their interesados and anexos, SIR exchanges.
 
 Asientos are never deleted: they are annulled or rectified (with a reason, audited). Every
 table is tenant-owned; composite keys and search indexes are in the migrations.
@@ -15,20 +15,6 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from core.tenancy.tables import Tenant
-
-
-class Counter(Table, tablename="registro_counter"):
-    """The last number given in a series (entrada, salida, sir) of a tenant and year.
-
-    Taken with ``UPDATE … RETURNING`` inside the transaction that inserts the asiento: the
-    row stays locked until that transaction ends, so numbers are gapless and unique.
-    """
-
-    tenant = ForeignKey(Tenant)
-    year = Integer()
-    series = Varchar(length=8)
-    last = Integer(default=0)
-    # unique key (tenant, year, series)
 
 
 class Asiento(Table, tablename="registro_asiento"):

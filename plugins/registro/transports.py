@@ -13,10 +13,10 @@ from typing import Protocol
 
 from core import kernel as _kernel
 from core.documents.services import keep_delivered
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext, tenant_by_id
 from core.tenancy.rls import cross_tenant, declare_pass, tenant_scope
 from core.tenancy.tables import Tenant, Unit
-from plugins.registro import tasks
 
 
 class TransportError(Exception):
@@ -63,12 +63,12 @@ class ConcejoTransport:
 
     async def deliver_asiento(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
-        await tasks.sir_receive.send(target.id, document_id=await _hand_over(
+        await send_job("registro.sir_receive", target.id, document_id=await _hand_over(
             target, data, "Fichero de intercambio SICRES recibido"))
 
     async def deliver_mensaje(self, sender: TenantContext, destino: str, data: bytes) -> None:
         target = await registry_tenant(destino)
-        await tasks.sir_message.send(target.id, document_id=await _hand_over(
+        await send_job("registro.sir_message", target.id, document_id=await _hand_over(
             target, data, "Mensaje SICRES recibido"))
 
 

@@ -52,13 +52,13 @@ class StaffController(Controller):
     async def publish(self, request: Request) -> Response:
         return await self._act(request, "publicar", lambda values: services.publish(
             tenant_of(request), convert_input(values, AnuncioIn),
-            actor=actor_of(request).email))
+            actor=actor_of(request).audit_name))
 
     @post("/{anuncio_id:int}/retirar", opt={"permission": permissions.RETIRE.name})
     async def retire(self, request: Request, anuncio_id: FromPath[int]) -> Response:
         return await self._act(request, f"{anuncio_id}/retirar", lambda values: services.retire(
             tenant_of(request), anuncio_id, convert_input(values, Retirada).reason,
-            actor=actor_of(request).email), ids=str(anuncio_id))
+            actor=actor_of(request).audit_name), ids=str(anuncio_id))
 
 
 class SedeController(Controller):
@@ -96,7 +96,7 @@ class ApiController(Controller):
     @post("/", summary="Publish a notice", opt={"permission": permissions.PUBLISH.name})
     async def publish(self, request: Request, data: JSONBody[AnuncioIn]) -> AnuncioOut:
         return await services.publish(tenant_of(request), data,
-                                      actor=actor_of(request).email)
+                                      actor=actor_of(request).audit_name)
 
     @get("/{anuncio_id:int}", summary="One notice", opt={"permission": permissions.VIEW.name})
     async def detail(self, request: Request, anuncio_id: FromPath[int]) -> AnuncioOut:
@@ -107,4 +107,4 @@ class ApiController(Controller):
     async def retire(self, request: Request, anuncio_id: FromPath[int],
                      data: JSONBody[Retirada]) -> AnuncioOut:
         return await services.retire(tenant_of(request), anuncio_id, data.reason,
-                                     actor=actor_of(request).email)
+                                     actor=actor_of(request).audit_name)

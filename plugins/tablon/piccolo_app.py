@@ -10,5 +10,5 @@ APP_CONFIG = AppConfig(
     app_name="tablon",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
     table_classes=[Anuncio],
-    migration_dependencies=["core.tenancy.piccolo_app"],
+    migration_dependencies=["core.tenancy.piccolo_app", "core.numbering.piccolo_app"],
 )

@@ -8,20 +8,16 @@ from typing import Any
 import msgspec
 
 from core.audit.log import record
-from core.db import atomic, engine
+from core.db import atomic
 from core.errors import DomainError, NotFoundError
 from core.events import emit
+from core.numbering import next_number
 from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404, scoped
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, AnuncioPublicado, AnuncioRetirado
 from plugins.tablon.settings import Settings
 from plugins.tablon.tables import Anuncio
-
-NUMBERING_LOCK = 7404  # advisory lock namespace (core.leader lists the kernel's)
-
-
-class NotFound(NotFoundError):
-    """No such notice in this tenant (answers 404, also for other tenants' ids)."""
 
 
 class InvalidAnuncio(DomainError):
@@ -34,10 +30,6 @@ def settings_of(tenant: TenantContext) -> Settings:
 
 def _out(row: dict[str, Any]) -> AnuncioOut:
     return msgspec.convert(row, AnuncioOut, from_attributes=False, strict=False)
-
-
-def _scoped(tenant: TenantContext) -> Any:
-    return Anuncio.tenant == tenant.id
 
 
 async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
@@ -53,10 +45,7 @@ async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
     if end < start:
         raise InvalidAnuncio("La fecha de retirada es anterior a la de publicación")
     async with atomic():
-        await _serialize_numbering(tenant)
-        last = await Anuncio.select(Anuncio.number).where(_scoped(tenant)).order_by(
-            Anuncio.number, ascending=False).first()
-        row = Anuncio(tenant=tenant.id, number=(last["number"] + 1) if last else 1,
+        row = Anuncio(tenant=tenant.id, number=await next_number(tenant.id, "tablon.anuncio"),
                       title=data.title, body=data.body, category=data.category,
                       publish_from=start, publish_until=end, created_by=actor,
                       created_at=datetime.now(UTC))
@@ -67,23 +56,12 @@ async def publish(tenant: TenantContext, data: AnuncioIn, *, actor: str,
     return await get(tenant, row.id)
 
 
-async def _serialize_numbering(tenant: TenantContext) -> None:
-    """Concurrent publications of one tenant take numbers one at a time (SQLite's write
-    transactions are serial already; on PostgreSQL a transaction-scoped advisory lock)."""
-    db = engine()
-    if db.engine_type == "postgres":
-        await db.run_ddl(f"SELECT pg_advisory_xact_lock({NUMBERING_LOCK}, {int(tenant.id)})")
-
-
 async def get(tenant: TenantContext, anuncio_id: int) -> AnuncioOut:
-    row = await Anuncio.select().where(_scoped(tenant) & (Anuncio.id == anuncio_id)).first()
-    if row is None:
-        raise NotFound(anuncio_id)
-    return _out(row)
+    return _out(await get_or_404(Anuncio, anuncio_id, tenant))
 
 
 async def list_all(tenant: TenantContext) -> list[AnuncioOut]:
-    rows = await Anuncio.select().where(_scoped(tenant)).order_by(Anuncio.number,
+    rows = await Anuncio.select().where(scoped(Anuncio, tenant)).order_by(Anuncio.number,
                                                                    ascending=False)
     return [_out(r) for r in rows]
 
@@ -92,7 +70,7 @@ async def list_public(tenant: TenantContext, today: date | None = None) -> list[
     """Notices on display today: published, started and not past their end date."""
     today = today or date.today()
     rows = await Anuncio.select().where(
-        _scoped(tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_from <= today)
+        scoped(Anuncio, tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_from <= today)
         & (Anuncio.publish_until >= today)).order_by(Anuncio.publish_from, ascending=False)
     return [_out(r) for r in rows]
 
@@ -102,7 +80,7 @@ async def get_public(tenant: TenantContext, anuncio_id: int,
     for anuncio in await list_public(tenant, today):
         if anuncio.id == anuncio_id:
             return anuncio
-    raise NotFound(anuncio_id)
+    raise NotFoundError(f"anuncio {anuncio_id!r}")
 
 
 async def retire(tenant: TenantContext, anuncio_id: int, reason: str, *, actor: str
@@ -113,7 +91,7 @@ async def retire(tenant: TenantContext, anuncio_id: int, reason: str, *, actor: 
             raise InvalidAnuncio("El anuncio ya está retirado")
         await Anuncio.update({Anuncio.state: "retirado", Anuncio.retired_reason: reason,
                               Anuncio.retired_at: datetime.now(UTC)}).where(
-            _scoped(tenant) & (Anuncio.id == anuncio_id))
+            scoped(Anuncio, tenant) & (Anuncio.id == anuncio_id))
         await record(tenant.id, "tablon.retired", actor=actor, target=str(anuncio_id),
                      detail={"reason": reason})
         await emit(tenant.id, AnuncioRetirado(anuncio_id=anuncio_id, reason=reason))
@@ -124,7 +102,7 @@ async def retire_expired(tenant: TenantContext, today: date | None = None) -> in
     """Retire the tenant's notices whose display period has ended; returns how many."""
     today = today or date.today()
     expired = await Anuncio.select(Anuncio.id).where(
-        _scoped(tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_until < today))
+        scoped(Anuncio, tenant) & (Anuncio.state == "publicado") & (Anuncio.publish_until < today))
     for row in expired:
         await retire(tenant, row["id"], "Fin del plazo de exposición", actor="sistema")
     return len(expired)

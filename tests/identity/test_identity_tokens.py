@@ -106,3 +106,22 @@ async def test_tokens_page_shows_the_secret_once(client, make_tenant, login):
     assert page.status_code == 201 and "cjt_" in page.text
     listing = await client.get(f"/{tenant.slug}/admin/tokens", headers={"accept": "text/html"})
     assert "Padrón" in listing.text and page.text.split("<code>cjt_")[1][:20] not in listing.text
+
+
+async def test_an_action_by_a_token_is_audited_with_the_tokens_label(client, concejo_app,
+                                                                      make_tenant, login):
+    import httpx
+
+    tenant = await make_tenant(plugins=("tablon",))
+    await login(client, tenant, "entity_admin")
+    created = await make_token(client, tenant, ["tablon.publish", "tablon.view"])
+    transport = httpx.ASGITransport(app=concejo_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                 headers={"authorization": f"Bearer {created['token']}"}) as api:
+        publish = await api.post(f"/api/v1/{tenant.slug}/tablon/anuncios/", json={
+            "title": "Edicto de la integración", "body": "y", "category": "edicto"})
+        assert publish.status_code == 201, publish.text
+    entry = await AuditEntry.select(AuditEntry.actor).where(
+        (AuditEntry.tenant == tenant.id) & (AuditEntry.action == "tablon.published")).first()
+    assert "Integración contable" in entry["actor"]
+    assert entry["actor"].startswith(f"token:{created['info']['id']} ")

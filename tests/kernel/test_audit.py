@@ -73,3 +73,25 @@ async def test_cli_audit_verify_names_the_broken_link(concejo_cli, concejo_kerne
     bad = await concejo_cli("audit", "verify", "--tenant", tenant.slug)
     assert bad.returncode == 1
     assert f"{tenant.slug}: BROKEN at entry 1" in bad.stdout
+
+
+async def test_record_names_the_actor_it_is_given(make_tenant):
+    """An Actor is recorded by its audit name: a token with its label, a support access
+    with both the person and the access it belongs to."""
+    from core.audit.log import record
+    from core.audit.tables import AuditEntry
+    from core.identity.actor import Actor
+
+    tenant = await make_tenant()
+    token = Actor(kind="integration", name="Integración contable", email="ana@x.invalid",
+                  token_id=7)
+    support = Actor(kind="staff", email="sam@diputacion.invalid",
+                    on_behalf_of="Soporte SAM: incidencia 42")
+    await record(tenant.id, "pruebas.token", actor=token)
+    await record(tenant.id, "pruebas.support", actor=support)
+    rows = await AuditEntry.select(AuditEntry.actor, AuditEntry.on_behalf_of).where(
+        AuditEntry.tenant == tenant.id).where(AuditEntry.action.like("pruebas.%")).order_by(
+        AuditEntry.seq)
+    assert [(r["actor"], r["on_behalf_of"]) for r in rows] == [
+        ("token:7 «Integración contable» (ana@x.invalid)", ""),
+        ("sam@diputacion.invalid", "Soporte SAM: incidencia 42")]

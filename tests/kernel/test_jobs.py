@@ -132,3 +132,17 @@ async def _wait_done(message_id: str, seconds: float = 20) -> str:
             return row["outcome"]
         await asyncio.sleep(0.1)
     raise AssertionError(f"message {message_id} was never processed")
+
+
+async def test_a_job_is_sent_by_its_name_and_a_misspelt_name_is_refused(make_tenant):
+    """Services send jobs by name (so they never import their plugin's tasks module)."""
+    from core.jobs import send
+    from core.jobs_app.tables import OutboxMessage
+
+    tenant = await make_tenant(plugins=("tablon",))
+    message_id = await send("tablon.retire_expired", tenant.id, key="by-name")
+    row = await OutboxMessage.select(OutboxMessage.actor_name).where(
+        OutboxMessage.message_id == message_id).first()
+    assert row == {"actor_name": "tablon.retire_expired"}
+    with pytest.raises(ValueError, match=r"tablon\.retire_expird"):
+        await send("tablon.retire_expird", tenant.id)

@@ -14,7 +14,7 @@ from litestar.response import Redirect
 
 from core.documents.controllers import download
 from core.errors import DomainError, InvalidInput, convert_input
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, form_values, page, tenant_of
 from plugins.cita_previa.controllers.forms import (
     answer_params,
     answers,
@@ -95,7 +95,7 @@ class SedeController(Controller):
     async def reservar(self, request: Request, code: FromPath[str]) -> Response:
         tenant = tenant_of(request)
         servicio = await catalog.servicio_by_code(tenant, code)
-        form = dict(await request.form())
+        form = await form_values(request)
         chosen = answers(form, servicio)
         channel, token = form.get("canal", ""), form.get("reserva", "")
         try:
@@ -146,7 +146,7 @@ class SedeController(Controller):
         tenant = tenant_of(request)
         localizador = links.localizador_of(tenant, token)
         try:
-            await action(tenant, localizador, dict(await request.form()))
+            await action(tenant, localizador, await form_values(request))
         except InvalidCita as exc:
             return await self._reserva_page(request, token, error=str(exc))
         return Redirect(f"{_base(request)}/reservas/{token}", status_code=303)
@@ -188,7 +188,7 @@ class SedeController(Controller):
                       cita_id: FromPath[int]) -> Response:
         tenant = tenant_of(request)
         cita = await self._own_cita(request, token, cita_id)
-        form = dict(await request.form())
+        form = await form_values(request)
         try:
             agenda, starts_at = parse_slot(form.get("franja", ""))
             await booking.reschedule(tenant, cita["localizador"], cita_id, agenda, starts_at,

@@ -26,8 +26,8 @@ from core.audit.log import record
 from core.db import atomic
 from core.events import emit
 from core.identity.actor import Actor
+from core.jobs import send as send_job
 from core.tenancy.context import TenantContext
-from plugins.cita_previa import tasks
 from plugins.cita_previa.schemas import (
     CitaCancelada,
     CitaReprogramada,
@@ -50,6 +50,8 @@ from plugins.cita_previa.tables import Cita, Franja, Reserva
 
 LOCALIZADOR_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 OPEN_STATES = ("pendiente", "confirmada")
+
+NOTICE = "cita_previa.send_notice"  # the job that mails a booking's notice (tasks.py)
 
 
 class Booked(msgspec.Struct, kw_only=True):
@@ -221,7 +223,7 @@ async def _booked(tenant: TenantContext, localizador: str, *, code_sent: bool) -
 
 async def _confirmed(tenant: TenantContext, localizador: str, citas: int) -> None:
     await emit(tenant.id, ReservaConfirmada(localizador=localizador, citas=citas))
-    await tasks.send_notice.send(tenant.id, kind="confirmacion", localizador=localizador)
+    await send_job(NOTICE, tenant.id, kind="confirmacion", localizador=localizador)
 
 
 async def confirm(tenant: TenantContext, localizador: str, code: str, *,
@@ -295,8 +297,8 @@ async def cancel(tenant: TenantContext, localizador: str, cita_id: int | None = 
         await record(tenant.id, "cita_previa.cancelled", actor=actor, target=localizador,
                      detail={"citas": [c["id"] for c in citas]})
         if row["confirmed_at"] is not None:
-            await tasks.send_notice.send(tenant.id, kind="anulacion", localizador=localizador,
-                                         citas=[c["id"] for c in citas])
+            await send_job(NOTICE, tenant.id, kind="anulacion", localizador=localizador,
+                           citas=[c["id"] for c in citas])
     return await queries.get_reserva(tenant, localizador)
 
 
@@ -328,8 +330,8 @@ async def reschedule(tenant: TenantContext, localizador: str, cita_id: int, agen
                      detail={"cita": cita_id, "starts_at": starts_at.isoformat()})
         await emit(tenant.id, CitaReprogramada(cita_id=cita_id, localizador=localizador))
         if row["confirmed_at"] is not None:
-            await tasks.send_notice.send(tenant.id, kind="cambio", localizador=localizador,
-                                         citas=[cita_id])
+            await send_job(NOTICE, tenant.id, kind="cambio", localizador=localizador,
+                           citas=[cita_id])
     return await queries.get_reserva(tenant, localizador)
 
 

@@ -9,7 +9,9 @@ import msgspec
 
 from core.audit.log import record
 from core.db import atomic
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
+from core.tenancy.scoped import get_or_404
 from plugins.cita_previa.schemas import (
     AgendaIn,
     AgendaOut,
@@ -20,7 +22,7 @@ from plugins.cita_previa.schemas import (
     ServicioIn,
     ServicioOut,
 )
-from plugins.cita_previa.services.common import InvalidCita, NotFound
+from plugins.cita_previa.services.common import InvalidCita
 from plugins.cita_previa.services.slots import parse_range
 from plugins.cita_previa.tables import Agenda, Excepcion, Oficina, Servicio
 
@@ -40,10 +42,7 @@ async def create_oficina(tenant: TenantContext, data: OficinaIn, *, actor: str) 
 
 
 async def get_oficina(tenant: TenantContext, oficina_id: int) -> OficinaOut:
-    row = await Oficina.select().where(
-        (Oficina.tenant == tenant.id) & (Oficina.id == oficina_id)).first()
-    if row is None:
-        raise NotFound(oficina_id)
+    row = await get_or_404(Oficina, oficina_id, tenant)
     return _convert(row, OficinaOut)
 
 
@@ -107,11 +106,7 @@ def _servicio(row: dict[str, Any]) -> ServicioOut:
 
 
 async def get_servicio(tenant: TenantContext, servicio_id: int) -> ServicioOut:
-    row = await Servicio.select().where(
-        (Servicio.tenant == tenant.id) & (Servicio.id == servicio_id)).output(
-        load_json=True).first()
-    if row is None:
-        raise NotFound(servicio_id)
+    row = await get_or_404(Servicio, servicio_id, tenant, load_json=True)
     return _servicio(row)
 
 
@@ -121,7 +116,7 @@ async def servicio_by_code(tenant: TenantContext, code: str) -> ServicioOut:
         (Servicio.tenant == tenant.id) & (Servicio.code == code)
         & (Servicio.active == True)).output(load_json=True).first()  # noqa: E712
     if row is None:
-        raise NotFound(code)
+        raise NotFoundError(code)
     return _servicio(row)
 
 
@@ -165,10 +160,7 @@ async def create_agenda(tenant: TenantContext, data: AgendaIn, *, actor: str) ->
 
 
 async def get_agenda(tenant: TenantContext, agenda_id: int) -> AgendaOut:
-    row = await Agenda.select().where(
-        (Agenda.tenant == tenant.id) & (Agenda.id == agenda_id)).output(load_json=True).first()
-    if row is None:
-        raise NotFound(agenda_id)
+    row = await get_or_404(Agenda, agenda_id, tenant, load_json=True)
     return _convert(row, AgendaOut)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError
 from core.tenancy import settings as tenant_settings
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.settings import Settings
@@ -14,9 +14,6 @@ PLUGIN = "cita_previa"
 #: Slots are laid out in the seat's official time (the calendar's default zone).
 ZONE = ZoneInfo("Europe/Madrid")
 
-
-class NotFound(NotFoundError):
-    """No such office, service, agenda, booking or cita in this tenant (404)."""
 
 
 class InvalidCita(DomainError):

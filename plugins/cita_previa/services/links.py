@@ -13,9 +13,8 @@ from datetime import datetime, timedelta
 import jwt
 
 from core import kernel as _kernel
-from core.errors import DomainError
+from core.errors import DomainError, NotFoundError
 from core.tenancy.context import TenantContext
-from plugins.cita_previa.services.common import NotFound
 
 PURPOSE = "cita_previa.reserva"
 VALID_AFTER_LAST_CITA = timedelta(days=7)
@@ -48,9 +47,9 @@ def localizador_of(tenant: TenantContext, token: str) -> str:
                             options={**options, "verify_exp": False})
         expired = True
     except jwt.PyJWTError:
-        raise NotFound("token") from None
+        raise NotFoundError("token") from None
     if claims["pur"] != PURPOSE or claims["tid"] != tenant.id:
-        raise NotFound("token")
+        raise NotFoundError("token")
     if expired:
         raise LinkExpired("Este enlace ha caducado: los enlaces para gestionar una cita "
                           "dejan de valer una semana después de la cita. Si necesita otra, "

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
 from plugins.cita_previa.schemas import CitaOut, ReservaOut
-from plugins.cita_previa.services.common import ZONE, NotFound, as_utc
+from plugins.cita_previa.services.common import ZONE, as_utc
 from plugins.cita_previa.tables import Cita, Reserva
 
 
@@ -40,7 +41,7 @@ async def reserva_row(tenant: TenantContext, localizador: str) -> dict[str, Any]
     row = await Reserva.select().where((Reserva.tenant == tenant.id)
                                        & (Reserva.localizador == localizador)).first()
     if row is None:
-        raise NotFound(localizador)
+        raise NotFoundError(localizador)
     return row
 
 
@@ -67,7 +68,7 @@ async def cita_rows(tenant: TenantContext, *, reserva_id: int | None = None,
 async def get_cita(tenant: TenantContext, cita_id: int) -> dict[str, Any]:
     rows = await cita_rows(tenant, cita_id=cita_id)
     if not rows:
-        raise NotFound(cita_id)
+        raise NotFoundError(cita_id)
     return rows[0]
 
 
@@ -90,5 +91,5 @@ async def cita_of_reserva(tenant: TenantContext, localizador: str, cita_id: int
     """A cita of this booking (404 for any other, as for another tenant's)."""
     cita = await get_cita(tenant, cita_id)
     if cita["localizador"] != localizador:
-        raise NotFound(cita_id)
+        raise NotFoundError(cita_id)
     return cita

@@ -21,13 +21,14 @@ from core.documents.eni import (
     parse_expediente,
     parse_indice,
 )
+from core.numbering import next_number
 from core.signing import flows
 from core.signing.samples import sample_pdf
 from core.signing.schemas import SignatureFlowCompleted
 from core.signing.trust import trust_roots
 from core.signing.validation import async_validate_pdf
 from core.testing import csrf_headers
-from plugins.expedientes import documentos, numbering, resoluciones, services
+from plugins.expedientes import documentos, resoluciones, services
 from plugins.expedientes.indice import cades_intact
 from plugins.expedientes.schemas import EnvioFirma, ExpedienteIn, ResolucionIn
 
@@ -194,7 +195,7 @@ async def test_the_libro_stays_gapless_when_flows_complete_at_once(sealed_entida
 
     async def fails_after_drawing() -> None:
         async with atomic():
-            await numbering.next_number(tenant.id, year, numbering.RESOLUCION)
+            await next_number(tenant.id, resoluciones.RESOLUCION, year)
             raise RuntimeError("rolled back")
 
     results = await asyncio.gather(
@@ -206,7 +207,7 @@ async def test_the_libro_stays_gapless_when_flows_complete_at_once(sealed_entida
     libro = await resoluciones.libro(tenant, year)
     assert [e.numero for e in libro] == [f"{year}/{n:04d}" for n in range(1, 6)]
     assert sorted(e.title for e in libro) == [f"Decreto {n}" for n in range(5)]
-    assert await numbering.next_number(tenant.id, year, numbering.RESOLUCION) == 6
+    assert await next_number(tenant.id, resoluciones.RESOLUCION, year) == 6
 
 
 async def test_closing_signs_the_indice_and_the_remision_validates_against_the_xsds(

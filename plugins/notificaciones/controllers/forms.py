@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import msgspec
 
 from core.errors import InvalidInput
-from plugins.expedientes.schemas import ExpedienteOut
+from plugins.expedientes.public import ExpedienteOut
 
 FIELDS = ("nif", "name", "email", "phone", "address", "representante_nif")
 HEADER_WORDS = {"nif", "dni", "documento"}

@@ -11,9 +11,10 @@ from litestar.response import Redirect, Template
 
 from core.documents.controllers import download
 from core.documents.services import read_content
+from core.errors import NotFoundError
 from core.identity.actor import Actor
 from core.web.pages import actor_of, page, tenant_of
-from plugins.notificaciones import acceso, certificado, errors
+from plugins.notificaciones import acceso, certificado
 from plugins.notificaciones.schemas import EVENT_LABELS, STATE_LABELS, RechazoIn
 
 
@@ -63,7 +64,7 @@ class SedeController(Controller):
         tenant = tenant_of(request)
         notificacion = await acceso.get_for(tenant, citizen_of(request), notificacion_id)
         if notificacion.state != "notificada" or notificacion.document_id is None:
-            raise errors.NotificacionNotFound(notificacion_id)
+            raise NotFoundError(notificacion_id)
         document, content = await read_content(tenant, notificacion.document_id)
         return download(content, document.mime, document.filename)
 

@@ -18,9 +18,9 @@ from core.documents.controllers import download
 from core.documents.services import read_content
 from core.documents.uploads import read_limited, stream_form
 from core.errors import DomainError, InvalidInput, convert_input
+from core.jobs import send as send_job
 from core.web.pages import actor_of, form_values, page, tenant_of
-from plugins.expedientes import resoluciones
-from plugins.expedientes import services as expedientes
+from plugins.expedientes import public as expedientes
 from plugins.notificaciones import (
     certificado,
     papel,
@@ -28,7 +28,6 @@ from plugins.notificaciones import (
     permissions,
     remesas,
     services,
-    tasks,
 )
 from plugins.notificaciones.controllers.forms import (
     ContenidoForm,
@@ -84,7 +83,7 @@ class StaffController(Controller):
         typed (``values``)."""
         tenant = tenant_of(request)
         expediente = await expedientes.get(tenant, expediente_id) if expediente_id else None
-        firmadas = [r for r in await resoluciones.of_expediente(tenant, expediente_id)
+        firmadas = [r for r in await expedientes.resoluciones_of(tenant, expediente_id)
                     if r.state == "firmada"] if expediente_id else []
         lines = interesados_lines(expediente) if expediente else ""
         return await page(request, "notificaciones/nueva.html", expediente=expediente,
@@ -137,7 +136,7 @@ class StaffController(Controller):
                                 ) -> Redirect:
         tenant = tenant_of(request)
         await services.get(tenant, notificacion_id, full=False)
-        await tasks.certify.send(tenant.id, notificacion_id=notificacion_id)
+        await send_job("notificaciones.certify", tenant.id, notificacion_id=notificacion_id)
         return Redirect(f"{_base(request)}/{notificacion_id}")
 
     @get("/{notificacion_id:int}/certificado.pdf", opt=VIEW)

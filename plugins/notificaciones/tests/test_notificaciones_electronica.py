@@ -111,6 +111,9 @@ async def test_the_representative_opens_it_and_a_stranger_gets_404(client, entid
     await client.post(f"{url}/acceder", headers={**HTML, **await csrf_headers(client)})
     done = await services.get(tenant, sent.id)
     assert (done.state, done.accessed_as) == ("notificada", "representante")
+    for too_big in (2**31, 2**63):  # not a 500 from the database: simply not found
+        assert (await client.get(f"/sede/{tenant.slug}/notificaciones/{too_big}",
+                                 headers=HTML)).status_code == 404
 
 
 async def test_express_rejection_closes_it_and_the_procedure_goes_on(client, entidad, drain):

@@ -12,8 +12,8 @@ import asyncio
 import pytest
 
 from core.db import atomic, engine
+from core.numbering import next_number
 from plugins.registro import services
-from plugins.registro.numbering import next_number
 from plugins.registro.schemas import Search
 from plugins.registro.tests.conftest import solicitud
 
@@ -84,11 +84,11 @@ async def test_concurrent_registrations_with_failures_stay_gapless(make_entity):
 
 async def test_series_are_independent_per_tenant_year_and_direction(make_entity):
     a, b = await make_entity(), await make_entity()
-    taken = [await next_number(a.tenant.id, 2030, "entrada"),
-             await next_number(a.tenant.id, 2030, "entrada"),
-             await next_number(a.tenant.id, 2030, "salida"),
-             await next_number(a.tenant.id, 2031, "entrada"),
-             await next_number(b.tenant.id, 2030, "entrada")]
+    taken = [await next_number(a.tenant.id, "registro.entrada", 2030),
+             await next_number(a.tenant.id, "registro.entrada", 2030),
+             await next_number(a.tenant.id, "registro.salida", 2030),
+             await next_number(a.tenant.id, "registro.entrada", 2031),
+             await next_number(b.tenant.id, "registro.entrada", 2030)]
     assert taken == [1, 2, 1, 1, 1]
 
 
@@ -97,6 +97,6 @@ async def test_first_number_of_a_series_under_concurrency(make_entity):
 
     async def take() -> int:
         async with atomic():
-            return await next_number(entity.tenant.id, 2040, "salida")
+            return await next_number(entity.tenant.id, "registro.salida", 2040)
 
     assert sorted(await asyncio.gather(*(take() for _ in range(20)))) == list(range(1, 21))

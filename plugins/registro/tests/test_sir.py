@@ -8,10 +8,11 @@ import pytest
 import xmlschema
 
 from core.data import XSD as XSD_ROOT
+from core.numbering import Counter
 from core.testing import csrf_headers
 from plugins.registro import services, sicres, sir, sirmap
 from plugins.registro.schemas import AnexoIn, InteresadoIn, Persona, SirEnvio
-from plugins.registro.tables import Counter, Exchange
+from plugins.registro.tables import Exchange
 from plugins.registro.tests.conftest import PDF, solicitud
 from plugins.registro.tests.test_sicres import full
 
@@ -173,7 +174,7 @@ async def test_limits_are_checked_before_anything_is_saved(client, make_entity, 
     assert "6 anexos, at most 5" in response.json()["detail"]
     assert await Exchange.count().where(Exchange.tenant == a.tenant.id) == 0
     assert await Counter.count().where((Counter.tenant == a.tenant.id)
-                                       & (Counter.series == "sir")) == 0
+                                       & (Counter.series == "registro.sir")) == 0
 
 
 async def test_an_unknown_destination_fails_and_can_be_annulled(make_entity, drain):

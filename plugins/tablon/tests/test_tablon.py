@@ -120,6 +120,23 @@ async def test_other_tenants_ids_answer_404(client, make_tenant, login):
     assert (await services.get(theirs, foreign.id)).state == "publicado"
 
 
+async def test_ids_that_cannot_be_a_row_answer_404_not_500(client, make_tenant, login):
+    """Ids past PostgreSQL's integer (2³¹) and past SQLite's (2⁶³) are simply not found."""
+    tenant = await make_tenant(plugins=("tablon",))
+    await login(client, tenant, "secretario")
+    for too_big in (2**31, 2**63, 10**30):
+        api = await client.get(f"/api/v1/{tenant.slug}/tablon/anuncios/{too_big}")
+        assert api.status_code == 404, api.text
+        assert api.headers["content-type"] == "application/problem+json"
+        retire = await client.post(f"/api/v1/{tenant.slug}/tablon/anuncios/{too_big}/retirar",
+                                   json={"reason": "no existe"},
+                                   headers=await csrf_headers(client))
+        assert retire.status_code == 404, retire.text
+        page = await client.get(f"/sede/{tenant.slug}/tablon/{too_big}",
+                                headers={"accept": "text/html"})
+        assert page.status_code == 404
+
+
 async def test_expired_notices_are_retired_by_the_scheduled_job(concejo_kernel, make_tenant,
                                                                  drain):
     tenant = await make_tenant(plugins=("tablon",))
