@@ -373,8 +373,9 @@ def cmd_audit_verify(args: argparse.Namespace, kernel: Kernel) -> int:
         query = Tenant.select(Tenant.id, Tenant.slug)
         rows = await (query.where(where) if where is not None else query)
         last, problem = await _last_checkpoint()
-        if problem:
-            print(problem)
+        if problem or last is None:
+            print(problem or "No signed checkpoint yet (`concejo audit checkpoint`): "
+                             "chains checked alone.")
         seen = {h.tenant: h for h in last.checkpoint.heads} if last else {}
         broken = 0
         for row in rows:
@@ -394,12 +395,13 @@ def cmd_audit_verify(args: argparse.Namespace, kernel: Kernel) -> int:
 
 
 async def _last_checkpoint() -> tuple[Any, str]:
-    """The last stored checkpoint, its signature checked; or what is wrong with it."""
+    """The last stored checkpoint, its signature checked; or what is wrong with it (none
+    yet, as on a new deployment, is not wrong: the chains are then checked alone)."""
     from core.audit import checkpoints
 
     names = await checkpoints.stored()
     if not names:
-        return None, "No signed checkpoint yet (`concejo audit checkpoint`): chains checked alone."
+        return None, ""
     try:
         last = await checkpoints.load(names[-1])
     except (checkpoints.CheckpointError, OSError) as exc:

@@ -227,7 +227,8 @@ async def _settings_page(request: Request, tenant: TenantContext, manifest: Plug
     return await page(request, "core:console_settings.html", status_code=status_code,
                       entity=tenant, manifest=manifest,
                       fields=tenant_settings.fields(manifest.settings), values=values,
-                      errors=errors or {}, error=error,
+                      errors={f"setting-{name}": message
+                              for name, message in (errors or {}).items()}, error=error,
                       enabled=tenant.is_enabled(manifest.name),
                       secrets=tenant_settings.secrets_set(
                           manifest, tenant.settings_for(manifest.name)))

@@ -147,7 +147,11 @@ def to_store(manifest: PluginManifest, given: dict[str, Any] | None,
     for field in fields(struct):
         if field.kind == "secret" and not values.get(field.name) and kept.get(field.name):
             values[field.name] = kept[field.name]
-    clean = msgspec.to_builtins(convert_input(values, struct))  # every wrong field named
+    try:  # every wrong field named by its title and, for the API and CLI, its name
+        clean = msgspec.to_builtins(convert_input(values, struct))
+    except InvalidInput as exc:
+        names = ", ".join(e.field for e in exc.errors if e.field)
+        raise InvalidInput(f"{exc} ({names})" if names else str(exc), exc.errors) from None
     return {f.name: clean[f.name] for f in fields(struct) if clean[f.name] != f.default}
 
 

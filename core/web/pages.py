@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,6 +103,15 @@ def refusal(error: DomainError | str | None) -> list[FieldError]:
     return [FieldError("", gettext(error))] if error else []
 
 
+def field_list(errors: Mapping[str, str] | list[FieldError | str] | None) -> list[FieldError]:
+    """``errors`` as a page may give them — {input id: message}, messages for the whole
+    form (Spanish msgids) or ``FieldError``s — as the one list ``core:forms.html`` shows."""
+    if isinstance(errors, Mapping):
+        return [FieldError(field, gettext(message)) for field, message in errors.items()]
+    return [e if isinstance(e, FieldError) else FieldError("", gettext(e))
+            for e in errors or ()]
+
+
 def path_of(request: Request) -> str:
     """The path as the browser asked for it (with its trailing slash, which relative links
     need; ``request.url.path`` drops it)."""
@@ -162,6 +172,5 @@ async def page(request: Request, template: str, status_code: int = 200,
     summary at the top (base.html), a message next to each wrong input."""
     full = await layout_context(request)
     full.update(context)
-    if "errors" not in context:
-        full["errors"] = refusal(context.get("error"))
+    full["errors"] = field_list(context.get("errors")) + refusal(context.get("error"))
     return Template(template_name=template, context=full, status_code=status_code)

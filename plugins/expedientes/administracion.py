@@ -99,11 +99,7 @@ class AdminController(Controller):
         return Redirect(f"/{tenant.slug}/expedientes/adscripciones")
 
 
-class StaffNotFound(NotFoundError):
-    """No such person on the staff of this entity."""
-
-
 async def _staff_member(tenant: TenantContext, user_id: int) -> None:
     """404 unless the person is on the staff of this entity."""
     if user_id not in {u.id for u in await services.staff(tenant)}:
-        raise StaffNotFound(user_id)
+        raise NotFoundError(user_id)

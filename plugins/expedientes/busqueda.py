@@ -8,6 +8,7 @@ from typing import Any
 from stdnum.es import nif as es_nif
 
 from core.db import engine
+from core.errors import NotFoundError
 from core.tenancy.context import TenantContext
 from core.tenancy.scoped import scoped
 from plugins.expedientes import services
@@ -121,11 +122,11 @@ async def of_citizen(tenant: TenantContext, nif: str) -> list[ExpedienteCiudadan
 
 async def citizen_expediente(tenant: TenantContext, nif: str, expediente_id: int
                              ) -> ExpedienteCiudadano:
-    """One of the citizen's expedientes (``services.NotFound`` for anyone else's)."""
+    """One of the citizen's expedientes (``NotFoundError`` for anyone else's)."""
     for expediente in await of_citizen(tenant, nif):
         if expediente.id == expediente_id:
             return expediente
-    raise services.ExpedienteNotFound(expediente_id)
+    raise NotFoundError(expediente_id)
 
 
 # --------------------------------------------------------------------------- changes

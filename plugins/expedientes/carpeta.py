@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from core.documents.controllers import download
+from core.errors import NotFoundError
 from core.identity.actor import Actor
 from core.tenancy.context import TenantContext
 from core.web.carpeta import CarpetaItem, CarpetaSection
@@ -18,7 +19,7 @@ from core.web.i18n import N_
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 from plugins.expedientes import busqueda, documentos
-from plugins.expedientes.documentos import DocumentoNotFound, DocumentoOut
+from plugins.expedientes.documentos import DocumentoOut
 
 STATE_LABELS = {"E01": N_("Abierto"), "E02": N_("Cerrado"),
                 "E03": N_("Índice para remisión cerrado")}
@@ -72,6 +73,6 @@ class CarpetaController(Controller):
         await busqueda.citizen_expediente(tenant, actor.subject_nif, expediente_id)
         if not any(d.id == document_id and visible(d)
                    for d in await documentos.list_documents(tenant, expediente_id)):
-            raise DocumentoNotFound(document_id)
+            raise NotFoundError(document_id)
         document, data = await documentos.content(tenant, expediente_id, document_id)
         return download(data, document.mime, document.filename)
