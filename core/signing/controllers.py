@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
 from core.documents.services import InvalidDocument, get_document, read_content
 from core.documents.uploads import body_chunks, read_limited, stream_form
+from core.web.guards import require
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 
@@ -88,6 +90,15 @@ class StaffSigning(Controller):
                               flow=await flows.get_flow(tenant, step["flow"]),
                               document=await get_document(tenant, step["document"]),
                               error=_("Marque la casilla para confirmar la firma"))
+        step = await flows.my_step(tenant, step_id, user_id)
+        try:  # duty rules (e.g. a preparer is never the only signer) read the flow's history
+            await require(actor_of(request), permissions.SIGN.name, tenant,
+                          target=str(step["flow"]))
+        except PermissionDeniedException as exc:
+            return await page(request, "core:firma/step.html", status_code=403, step=step,
+                              flow=await flows.get_flow(tenant, step["flow"]),
+                              document=await get_document(tenant, step["document"]),
+                              error=exc.detail)
         await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
 
@@ -157,6 +168,9 @@ class SigningApi(Controller):
           opt={"permission": permissions.SIGN.name})
     async def sign(self, request: Request, step_id: FromPath[int]) -> FlowOut:
         user_id, email = _me(request)
+        step = await flows.my_step(tenant_of(request), step_id, user_id)
+        await require(actor_of(request), permissions.SIGN.name, tenant_of(request),
+                      target=str(step["flow"]))
         return await flows.sign_step(tenant_of(request), step_id, user_id=user_id, actor=email)
 
     @post("/pasos/{step_id:int}/rechazar", status_code=200, summary="Reject with a reason",

@@ -159,6 +159,27 @@ def _back(request: Request, expediente_id: int) -> Redirect:
     return Redirect(f"/{tenant_of(request).slug}/expedientes/{expediente_id}")
 
 
+async def _detail(request: Request, expediente_id: int, *, error: str = "",
+                  status_code: int = 200) -> Template:
+    """The expediente's page (again, with ``error``, after a refused action)."""
+    tenant, actor = tenant_of(request), actor_of(request)
+    async with services.snapshot():
+        expediente = await services.get(tenant, expediente_id)
+        context = {
+            "plantillas": await catalogo.plantillas(tenant, expediente.procedimiento_id)
+            if expediente.procedimiento_id else [],
+            "actividad": await history.timeline(tenant, expediente_id,
+                                                limit=TIMELINE_ON_PAGE),
+            "documentos": await documentos.list_documents(tenant, expediente_id),
+            "resoluciones": await resoluciones.of_expediente(tenant, expediente_id),
+            "staff": await services.staff(tenant)}
+    return await page(request, "expedientes/detalle.html", status_code=status_code,
+                      error=error, expediente=expediente,
+                      timeline_limit=TIMELINE_ON_PAGE, tipos=list(TipoDocumental),
+                      can_edit=actor.can(permissions.TRAMITAR.name)
+                      and expediente.state == "E01", **context)
+
+
 class StaffController(Controller):
     """The bandeja (my tasks, my unit), search, the expediente view and its forms."""
 
@@ -278,21 +299,7 @@ class StaffController(Controller):
 
     @get("/{expediente_id:int}", name="expedientes:detalle", opt=VIEW)
     async def detail(self, request: Request, expediente_id: FromPath[int]) -> Template:
-        tenant, actor = tenant_of(request), actor_of(request)
-        async with services.snapshot():
-            expediente = await services.get(tenant, expediente_id)
-            context = {
-                "plantillas": await catalogo.plantillas(tenant, expediente.procedimiento_id)
-                if expediente.procedimiento_id else [],
-                "actividad": await history.timeline(tenant, expediente_id,
-                                                    limit=TIMELINE_ON_PAGE),
-                "documentos": await documentos.list_documents(tenant, expediente_id),
-                "resoluciones": await resoluciones.of_expediente(tenant, expediente_id),
-                "staff": await services.staff(tenant)}
-        return await page(request, "expedientes/detalle.html", expediente=expediente,
-                          timeline_limit=TIMELINE_ON_PAGE, tipos=list(TipoDocumental),
-                          can_edit=actor.can(permissions.TRAMITAR.name)
-                          and expediente.state == "E01", **context)
+        return await _detail(request, expediente_id)
 
     @get("/{expediente_id:int}/documentos/{document_id:int}", opt=VIEW)
     async def document(self, request: Request, expediente_id: FromPath[int],
@@ -331,9 +338,15 @@ class StaffController(Controller):
         return _back(request, expediente_id)
 
     @post("/resoluciones/{resolucion_id:int}/firma", opt=RESOLVER)
-    async def send(self, request: Request, resolucion_id: FromPath[int]) -> Redirect:
-        sent = await resoluciones.send_to_sign(tenant_of(request), resolucion_id, EnvioFirma(),
-                                               actor=actor_of(request).audit_name)
+    async def send(self, request: Request, resolucion_id: FromPath[int]) -> Response:
+        tenant = tenant_of(request)
+        try:
+            sent = await resoluciones.send_to_sign(tenant, resolucion_id, EnvioFirma(),
+                                                   actor=actor_of(request).audit_name)
+        except resoluciones.InvalidResolucion as exc:
+            resolucion = await resoluciones.get(tenant, resolucion_id)
+            return await _detail(request, resolucion.expediente_id, error=str(exc),
+                                 status_code=422)
         return _back(request, sent.expediente_id)
 
     @post("/{expediente_id:int}/cierre", opt=CERRAR)

@@ -41,6 +41,11 @@ def register_permissions(register: Any) -> None:
 
 
 @hookimpl
+def register_duty_rules(register: Any) -> None:
+    register(resoluciones.DUTY_RULE)
+
+
+@hookimpl
 def register_event_types(register: Any) -> None:
     register(ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada)
 
