@@ -84,21 +84,21 @@ class StaffSigning(Controller):
         tenant = tenant_of(request)
         user_id, email = _me(request)
         form = await request.form()
-        if form.get("confirmo") != "si":
-            step = await flows.my_step(tenant, step_id, user_id)
-            return await page(request, "core:firma/step.html", status_code=422, step=step,
-                              flow=await flows.get_flow(tenant, step["flow"]),
-                              document=await get_document(tenant, step["document"]),
-                              error=_("Marque la casilla para confirmar la firma"))
         step = await flows.my_step(tenant, step_id, user_id)
+
+        async def again(status_code: int, error: str) -> Response:
+            return await page(request, "core:firma/step.html", status_code=status_code,
+                              step=step, flow=await flows.get_flow(tenant, step["flow"]),
+                              document=await get_document(tenant, step["document"]),
+                              error=error)
+
+        if form.get("confirmo") != "si":
+            return await again(422, _("Marque la casilla para confirmar la firma"))
         try:  # duty rules (e.g. a preparer is never the only signer) read the flow's history
             await require(actor_of(request), permissions.SIGN.name, tenant,
                           target=str(step["flow"]))
         except PermissionDeniedException as exc:
-            return await page(request, "core:firma/step.html", status_code=403, step=step,
-                              flow=await flows.get_flow(tenant, step["flow"]),
-                              document=await get_document(tenant, step["document"]),
-                              error=exc.detail)
+            return await again(403, exc.detail)
         await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
         return Redirect(f"/{tenant.slug}/firma/?hecho=firmado")
 
