@@ -12,6 +12,7 @@ import asyncio
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect, Template
 
@@ -26,6 +27,7 @@ from core.documents.services import (
 from core.documents.uploads import body_chunks, read_limited, stream_form
 from core.errors import InvalidInput
 from core.identity.mfa import has_totp
+from core.web.guards import require
 from core.web.i18n import gettext as _
 from core.web.pages import actor_of, page, tenant_of
 
@@ -100,7 +102,12 @@ class StaffSigning(Controller):
         if form.get("confirmo") != "si":
             return await self._step_page(request, step_id, 422,
                                          _("Marque la casilla para confirmar la firma"))
-        await flows.my_step(tenant, step_id, user_id)  # 404 before asking for a code
+        step = await flows.my_step(tenant, step_id, user_id)  # 404 before asking for a code
+        try:  # duty rules (e.g. a preparer is never the only signer) read the flow's history
+            await require(actor_of(request), permissions.SIGN.name, tenant,
+                          target=str(step["flow"]))
+        except PermissionDeniedException as exc:
+            return await self._step_page(request, step_id, 403, exc.detail)
         try:
             await stepup.require_code(tenant, user_id, str(form.get("code", "")),
                                       actor=email, step_id=step_id)
@@ -185,7 +192,9 @@ class SigningApi(Controller):
             code = msgspec.json.decode(body, type=StepUpIn).code if body.strip() else ""
         except msgspec.MsgspecError:
             raise InvalidInput('Envíe {"code": "123456"} o nada') from None
-        await flows.my_step(tenant, step_id, user_id)
+        step = await flows.my_step(tenant, step_id, user_id)
+        await require(actor_of(request), permissions.SIGN.name, tenant,
+                      target=str(step["flow"]))
         await stepup.require_code(tenant, user_id, code, actor=email, step_id=step_id)
         return await flows.sign_step(tenant, step_id, user_id=user_id, actor=email)
 

@@ -49,6 +49,11 @@ def register_role_grants(register: Any) -> None:
 
 
 @hookimpl
+def register_duty_rules(register: Any) -> None:
+    register(resoluciones.DUTY_RULE)
+
+
+@hookimpl
 def register_event_types(register: Any) -> None:
     register(ExpedienteAbierto, ExpedienteCerrado, ResolucionFirmada)
 

@@ -7,6 +7,11 @@ flow completes (``SignatureFlowCompleted``, after commit), the resolución gets 
 number of the tenant's libro de resoluciones for that year: numbers are taken inside the
 transaction that marks it signed, so the libro has no gaps and no repeats. A rejection
 records the reason; a new draft can follow.
+
+Segregation of duties (ENS op.acc.3, ``DUTY_RULE``): whoever prepares a resolución is
+never its only signer. "Enviar a firma" refuses a circuito without another signer ahead of
+the preparer, and the preparer, recorded as such on the flow, may sign only after someone
+else has (the portafirmas checks ``firma.sign`` on the flow).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from typing import Any
 
 import msgspec
 
+from core.audit.log import record
 from core.calendar import MADRID
 from core.db import atomic
 from core.documents import services as documents
 from core.documents.eni import TipoDocumental
 from core.errors import DomainError
 from core.events import emit
+from core.identity.duties import DutyRule
 from core.identity.tables import Membership
 from core.numbering import next_number
 from core.signing.flows import start_flow
@@ -42,6 +49,10 @@ from plugins.expedientes.tables import Resolucion
 FLOW_KIND = "expedientes.resolucion"
 RESOLUCION = "expedientes.resolucion"  # the libro's numbering series (core.numbering)
 DRAFT, SIGNING, SIGNED, REJECTED = "borrador", "en_firma", "firmada", "rechazada"
+PREPARED = "expedientes.resolution_prepared"
+SOLE_SIGNER = "Quien prepara la resolución no puede ser su único firmante"
+DUTY_RULE = DutyRule(name="expedientes-firma-resolucion", permission="firma.sign",
+                     conflicts=(PREPARED,), unless_also="firma.signed", message=SOLE_SIGNER)
 
 
 
@@ -117,6 +128,17 @@ async def _default_signers(tenant: TenantContext) -> list[int]:
     return [by_email[e] for e in emails]
 
 
+async def _check_segregation(tenant: TenantContext, preparer: str, signers: list[int]
+                             ) -> None:
+    """The circuito needs a signer other than the preparer, and that one signs first (the
+    preparer may only add her signature to someone else's)."""
+    row = await Membership.select(Membership.user.id.as_alias("id")).where(
+        (Membership.tenant == tenant.id) & (Membership.user.email == preparer)).first()
+    if row is not None and (not signers or signers[0] == row["id"]):
+        raise InvalidResolucion(f"{SOLE_SIGNER}: el circuito de firma debe empezar por otro "
+                                "firmante")
+
+
 async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFirma, *,
                        actor: str) -> ResolucionOut:
     """Issue the draft as a PDF document of the expediente and start its signature flow;
@@ -125,6 +147,7 @@ async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFir
     if resolucion.state != DRAFT:
         raise InvalidResolucion("Solo se envía a firma un borrador")
     signers = data.signers or await _default_signers(tenant)
+    await _check_segregation(tenant, resolucion.created_by, signers)
     expediente = await services.get(tenant, resolucion.expediente_id)
     pdf, csv = await pdfs.render(tenant, "resolucion", resolucion.title, expediente=expediente,
                                  paragraphs=pdfs.paragraphs(resolucion.body))
@@ -140,6 +163,8 @@ async def send_to_sign(tenant: TenantContext, resolucion_id: int, data: EnvioFir
             document_id=document.id, signers=signers, mode="ordered",
             subject=f"Resolución: {resolucion.title}"[:300], kind=FLOW_KIND,
             reference=str(resolucion_id)), actor=actor)
+        await record(tenant.id, PREPARED, actor=resolucion.created_by, target=str(flow.id),
+                     detail={"resolucion": resolucion_id})
         await Resolucion.update({Resolucion.state: SIGNING, Resolucion.document: document.id,
                                  Resolucion.flow: flow.id}).where(
             scoped(Resolucion, tenant) & (Resolucion.id == resolucion_id))

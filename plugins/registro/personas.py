@@ -47,7 +47,7 @@ def checked(persona: Persona, what: str) -> Persona:
         except StdnumError:
             raise InvalidPersona(f"{what}: {persona.document!r} no es un "
                                  f"{ {'N': 'NIF', 'E': 'NIE', 'C': 'CIF'}[kind]} válido") from None
-    if not (persona.business_name.strip()
+    if not (persona.business_name.strip() or kind == "O"  # an administration by its DIR3
             or (persona.name.strip() and persona.first_surname.strip())):
         raise InvalidPersona(f"{what}: indique la razón social o el nombre y el primer "
                              "apellido")

@@ -44,7 +44,8 @@ class Persona(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     def display_name(self) -> str:
         if self.business_name:
             return self.business_name
-        return " ".join(p for p in (self.name, self.first_surname, self.second_surname) if p)
+        return " ".join(p for p in (self.name, self.first_surname, self.second_surname) if p) \
+            or self.document  # an administration may come only as its DIR3 code
 
 
 class InteresadoIn(Persona, forbid_unknown_fields=True, kw_only=True):

@@ -3,9 +3,12 @@
 - `FicheroIntercambio` mirrors `Fichero_Intercambio_SICRES_3` segment by segment (field
   order = XSD order, element names from the field names); `export_asiento` emits it
   (valid against `SICRES3_INTERCAMBIO_APL.xsd`), `import_asiento` reads one safely
-  (`core.documents.xmlsafe`: no DTD, size limit), strips C0 control characters, checks
-  every anexo's hash against its content and keeps every field, so
+  (`core.documents.xmlsafe`: no DTD, size limit), strips C0 control characters, reads an
+  empty element (`<X/>`, which the XSD allows) as an absent one and keeps every field, so
   `export_asiento(import_asiento(export_asiento(x))) == export_asiento(x)`.
+- `check_anexo_hash` verifies an anexo's Hash in every form registries write (binary or
+  hex SHA-1/256/512, an anexo sent without content); a Hash is kept as received and never
+  makes a file unreadable: the result is recorded instead.
 - `Mensaje` mirrors `De_Mensaje` (`SICRES3_MENSAJE_APL.xsd`): ACK, confirmación, error.
 - `check_sir_limits` lists every violation of SIR's attachment limits.
 - `SIR_TRANSITIONS` + `transition` are the SIR state machine as data + a pure function.
@@ -80,7 +83,7 @@ _ALLOWED_TYPES: Mapping[str, frozenset[str]] = MappingProxyType({
     "xsig": frozenset({"application/xml", "text/xml"}),
     "xml": frozenset({"application/xml", "text/xml"}),
 })
-_HASH_BY_DIGEST_SIZE = {32: "sha256", 64: "sha512"}
+_HASH_BY_DIGEST_SIZE = {20: "sha1", 32: "sha256", 64: "sha512"}
 _XML_NAMES = {
     "timestamp": "TimeStamp",
     "tipo_mime": "Tipo_MIME",
@@ -90,10 +93,6 @@ _XML_NAMES = {
 
 class SicresError(ValueError):
     """A SICRES 3 exchange that cannot be emitted or imported."""
-
-
-class AnexoHashError(SicresError):
-    """An anexo's content does not match its Hash."""
 
 
 class SirLimitsError(SicresError):
@@ -162,6 +161,15 @@ class DocumentacionFisica(StrEnum):
     ACOMPANA_REQUERIDA = "1"
     ACOMPANA_COMPLEMENTARIA = "2"
     NO_ACOMPANA = "3"
+
+
+class HashCheck(StrEnum):
+    """What checking a received anexo's Hash against its content found."""
+
+    VALIDO = "valido"
+    NO_COINCIDE = "no_coincide"
+    NO_VERIFICABLE = "no_verificable"  # a Hash in no form we know
+    SIN_CONTENIDO = "sin_contenido"  # the anexo came without its content
 
 
 class TipoMensaje(StrEnum):
@@ -249,10 +257,13 @@ class Interesado(_Segment, kw_only=True):
     observaciones: S160 | None = None
 
     def __post_init__(self) -> None:
-        if not (self.razon_social_interesado
+        administration = (self.tipo_documento_identificacion_interesado
+                          == TipoDocumentoIdentificacion.CODIGO_ORIGEN)
+        if not (self.razon_social_interesado or administration
                 or (self.nombre_interesado and self.primer_apellido_interesado)):
-            raise SicresError("an interesado needs Razon_Social_Interesado or "
-                              "Nombre_Interesado + Primer_Apellido_Interesado")
+            raise SicresError("an interesado needs Razon_Social_Interesado, "
+                              "Nombre_Interesado + Primer_Apellido_Interesado, or to be an "
+                              "administration (Tipo_Documento_Identificacion O + its code)")
         for who in ("interesado", "representante"):
             tipo = getattr(self, f"tipo_documento_identificacion_{who}")
             documento = getattr(self, f"documento_identificacion_{who}")
@@ -271,7 +282,8 @@ class Asunto(_Segment, kw_only=True):
 
 
 class Anexo(_Segment, kw_only=True):
-    """De_Anexo. `hash` is the binary SHA-256 (or SHA-512) digest of `anexo`."""
+    """De_Anexo. `hash` as written by its sender (ours: the binary SHA-256 of `anexo`);
+    `anexo` is None when the file came without the content."""
 
     nombre_fichero_anexado: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
     identificador_fichero: IdentificadorFichero
@@ -283,7 +295,7 @@ class Anexo(_Segment, kw_only=True):
     validacion_ocsp_certificado: bytes | None = None
     hash: bytes
     tipo_mime: S20 | None = None
-    anexo: bytes
+    anexo: bytes | None = None
     identificador_documento_firmado: S50 | None = None
     observaciones: S50 | None = None
 
@@ -446,15 +458,23 @@ def make_anexo(
                  observaciones=observaciones)
 
 
-def verify_anexo_hash(anexo: Anexo) -> None:
-    """Raise AnexoHashError unless `anexo.hash` is the SHA-256/512 digest of its content."""
-    algorithm = _HASH_BY_DIGEST_SIZE.get(len(anexo.hash))
+def check_anexo_hash(anexo: Anexo) -> HashCheck:
+    """Check `anexo.hash` against its content, in the forms registries write it.
+
+    The Hash may be the binary SHA-1, SHA-256 or SHA-512 digest, or the same digest
+    written as hexadecimal text (which then travels as base64 of that text).
+    """
+    if anexo.anexo is None:
+        return HashCheck.SIN_CONTENIDO
+    written, text = anexo.hash, anexo.hash.strip()
+    if re.fullmatch(rb"[0-9A-Fa-f]+", text) and len(text) / 2 in _HASH_BY_DIGEST_SIZE:
+        written = bytes.fromhex(text.decode("ascii"))
+    algorithm = _HASH_BY_DIGEST_SIZE.get(len(written))
     if algorithm is None:
-        raise AnexoHashError(f"anexo {anexo.identificador_fichero}: a {len(anexo.hash)}-byte "
-                             "Hash is neither SHA-256 nor SHA-512")
-    if not hmac.compare_digest(hashlib.new(algorithm, anexo.anexo).digest(), anexo.hash):
-        raise AnexoHashError(f"anexo {anexo.identificador_fichero} "
-                             f"({anexo.nombre_fichero_anexado}): Hash does not match its content")
+        return HashCheck.NO_VERIFICABLE
+    if hmac.compare_digest(hashlib.new(algorithm, anexo.anexo).digest(), written):
+        return HashCheck.VALIDO
+    return HashCheck.NO_COINCIDE
 
 
 def check_sir_limits(anexos: Sequence[Anexo]) -> None:
@@ -467,13 +487,13 @@ def check_sir_limits(anexos: Sequence[Anexo]) -> None:
     if len(anexos) > MAX_ANEXOS:
         violations.append(f"{len(anexos)} anexos, at most {MAX_ANEXOS} are allowed")
     for anexo in anexos:
-        if len(anexo.anexo) > MAX_ANEXO_BYTES:
-            violations.append(f"{anexo.nombre_fichero_anexado}: {len(anexo.anexo)} bytes, "
-                              f"at most {MAX_ANEXO_BYTES} per anexo")
+        if len(anexo.anexo or b"") > MAX_ANEXO_BYTES:
+            violations.append(f"{anexo.nombre_fichero_anexado}: {len(anexo.anexo or b'')} "
+                              f"bytes, at most {MAX_ANEXO_BYTES} per anexo")
         violation = _type_violation(anexo.nombre_fichero_anexado, anexo.tipo_mime)
         if violation is not None:
             violations.append(violation)
-    total = sum(len(anexo.anexo) for anexo in anexos)
+    total = sum(len(anexo.anexo or b"") for anexo in anexos)
     if total > MAX_TOTAL_BYTES:
         violations.append(f"{total} bytes of anexos in all, at most {MAX_TOTAL_BYTES}")
     if violations:
@@ -562,6 +582,10 @@ def _read(element: etree._Element, kind: msgspec.inspect.StructType) -> dict[str
         field = fields.get(child.tag)
         if field is None:
             raise SicresError(f"unexpected element {child.tag} in {element.tag}")
+        item = field.item_type if isinstance(field, msgspec.inspect.ListType) else field
+        if not isinstance(item, msgspec.inspect.StructType) and not len(child) \
+                and not child.text:
+            continue  # <X/>: the XSD allows it empty, and empty means absent
         if isinstance(field, msgspec.inspect.ListType):
             data.setdefault(child.tag, []).append(_decode(child, field.item_type))
         elif child.tag in data:
@@ -584,19 +608,19 @@ def _import(data: bytes, root_name: str, cls: type[_S], max_bytes: int) -> _S:
 
 
 def export_asiento(exchange: FicheroIntercambio) -> bytes:
-    """Emit a Fichero_Intercambio_SICRES_3 after checking hashes, SIR limits and facets."""
-    for anexo in exchange.anexos:
-        verify_anexo_hash(anexo)
+    """Emit a Fichero_Intercambio_SICRES_3 after checking SIR limits and facets.
+
+    Hashes are written as they are: ours are computed by `make_anexo`, a received one is
+    sent on as it came (its check is recorded when it is received).
+    """
     check_sir_limits(exchange.anexos)
     return _export(ROOT_INTERCAMBIO, exchange)
 
 
 def import_asiento(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FicheroIntercambio:
-    """Read a Fichero_Intercambio_SICRES_3 safely; every anexo's hash is checked."""
-    exchange = _import(data, ROOT_INTERCAMBIO, FicheroIntercambio, max_bytes)
-    for anexo in exchange.anexos:
-        verify_anexo_hash(anexo)
-    return exchange
+    """Read a Fichero_Intercambio_SICRES_3 safely (`check_anexo_hash` says what each anexo's
+    Hash is worth)."""
+    return _import(data, ROOT_INTERCAMBIO, FicheroIntercambio, max_bytes)
 
 
 def export_mensaje(mensaje: Mensaje) -> bytes:

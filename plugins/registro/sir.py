@@ -7,9 +7,10 @@ stores the file and queues ``sir_send``, which hands it to the entity's transpor
 messages: ACK (enviado_ack), confirmación (aceptado, with its own number) or error; a
 rejected file comes back with Tipo_Anotacion 04 (devuelto), and may be resent or annulled.
 
-Incoming: ``receive`` imports a file safely (hashes checked), keeps it whole and answers
-ACK (recibido); the registry then accepts it (a numbered entrada with every field, and a
-confirmación), rejects it with a motivo, or forwards it to another registry.
+Incoming: ``receive`` imports a file safely, keeps it whole (the check of every anexo's
+Hash is recorded, never a reason to refuse it) and answers ACK (recibido); the registry
+then accepts it (a numbered entrada with every field, and a confirmación), rejects it with
+a motivo, or forwards it to another registry (every received field kept).
 """
 
 from __future__ import annotations
@@ -142,16 +143,19 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
         raise InvalidExchange("El asiento no cumple los límites de SIR: "
                               + "; ".join(exc.violations)) from None
     origen = await _party(tenant, asiento.oficina, asiento.unidad_origen)
-    destino = sirmap.Party(code=envio.destino, unit=envio.unidad)
+    destino = await _party(tenant, envio.destino, envio.unidad)
+    received = await _received_file(tenant, asiento_id)
     async with atomic():
         now = datetime.now(UTC)
         year = now.astimezone(MADRID).year
         identificador = sicres.make_identificador_intercambio(
             asiento.oficina, year, await next_number(tenant.id, "registro.sir", year))
-        xml = _export(lambda: sirmap.fichero(
+        built = sirmap.fichero(
             asiento, identificador=identificador, origen=origen, destino=destino,
             inicio=origen, anexos=sirmap.anexo_segments(identificador, pairs),
-            user=actor, contact=actor))
+            user=actor, contact=actor)
+        xml = _export(lambda: built if received is None
+                      else sirmap.carried_over(built, received))
         ref = await blob_store().put_bytes(xml)
         row = Exchange(tenant=tenant.id, asiento=asiento_id, direction="outgoing",
                        identificador=identificador, state=St.PENDIENTE_ENVIO.value,
@@ -165,6 +169,17 @@ async def send(tenant: TenantContext, asiento_id: int, envio: SirEnvio, *,
                              "destino": envio.destino, "sha256": ref.sha256})
         await _queue(tenant, row.id, "asiento", envio.destino, ref.sha256)
     return await get(tenant, row.id)
+
+
+async def _received_file(tenant: TenantContext, asiento_id: int
+                         ) -> sicres.FicheroIntercambio | None:
+    """The SICRES file an asiento was accepted from, if it came through SIR."""
+    row = await Exchange.select(Exchange.file_sha256).where(
+        scoped(Exchange, tenant) & (Exchange.asiento == asiento_id)
+        & (Exchange.direction == "incoming")).first()
+    if row is None:
+        return None
+    return sicres.import_asiento(await blob_store().read_bytes(row["file_sha256"]))
 
 
 async def _queue(tenant: TenantContext, exchange_id: int, kind: str, destino: str,
@@ -230,13 +245,17 @@ async def resend(tenant: TenantContext, exchange_id: int, envio: SirEnvio, *,
     async with atomic():
         row = await _row(tenant, exchange_id)
         received = sicres.import_asiento(await blob_store().read_bytes(row["file_sha256"]))
-        forwarded = msgspec.structs.replace(
+        destino = await _party(tenant, envio.destino, envio.unidad)
+        forwarded = sirmap.carried_over(msgspec.structs.replace(
             received,
-            destino=sicres.Destino(codigo_entidad_registral_destino=envio.destino,
-                                   codigo_unidad_tramitacion_destino=envio.unidad or None),
+            destino=sicres.Destino(
+                codigo_entidad_registral_destino=destino.code,
+                decodificacion_entidad_registral_destino=destino.name[:80] or None,
+                codigo_unidad_tramitacion_destino=destino.unit or None,
+                decodificacion_unidad_tramitacion_destino=destino.unit_name[:80] or None),
             control=msgspec.structs.replace(
                 received.control, tipo_anotacion=sicres.TipoAnotacion.REENVIO,
-                descripcion_tipo_anotacion=None))
+                descripcion_tipo_anotacion=None)), received)
         xml = _export(lambda: forwarded)
         ref = await blob_store().put_bytes(xml)
         changes: dict[str, Any] = {}
@@ -307,7 +326,9 @@ async def receive(tenant: TenantContext, data: bytes, *, actor: str) -> Exchange
         await row.save()
         await record(tenant.id, "registro.sir.receive", actor=actor, target=identificador,
                      detail={"exchange": row.id, "from": row.counterpart,
-                             "sha256": ref.sha256})
+                             "sha256": ref.sha256, "hashes": {
+                                 a.identificador_fichero: sicres.check_anexo_hash(a).value
+                                 for a in received.anexos}})
         ack = await blob_store().put_bytes(_mensaje(received, sicres.TipoMensaje.ACK))
         await _queue(tenant, row.id, "mensaje", row.counterpart, ack.sha256)
     return await get(tenant, row.id)
@@ -319,11 +340,11 @@ async def _stored_anexos(received: sicres.FicheroIntercambio) -> list[StoredAnex
     stored = []
     for segment in received.anexos:
         try:
-            mime = check_content(segment.anexo[:SNIFF_BYTES], segment.tipo_mime or "",
+            mime = check_content((segment.anexo or b"")[:SNIFF_BYTES], segment.tipo_mime or "",
                                  segment.nombre_fichero_anexado)
         except ContentMismatch:  # kept as SIR delivered it; downloads are attachments
             mime = segment.tipo_mime or "application/octet-stream"
-        ref = await blob_store().put_bytes(segment.anexo)
+        ref = await blob_store().put_bytes(segment.anexo or b"")
         stored.append(StoredAnexo(
             sirmap.anexo_in(segment, mime), mime, ref.sha256, ref.size,
             extra=sirmap.anexo_extra(segment), sir_identificador=segment.identificador_fichero,

@@ -4,6 +4,10 @@ Every field of a received file that the asiento keeps maps back to the same fiel
 asiento is sent on: interesados and representatives with their contact details, anexos
 with validity, type, notes, signatures and the signed-document link, the transport, the
 physical documentation flag, the observations and the generic form (expone / solicita).
+An anexo keeps the Hash it came with (and whether it came without content). What the
+asiento does not model (the names of registries and units, Tipo_Registro, the
+Descripcion_Tipo_Anotacion, the registry where it began) is taken from the received file
+by `carried_over` when the asiento is sent on.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ _PERSON = {
     "deh": "direccion_electronica_habilitada",
     "preferred_channel": "canal_preferente_comunicacion",
 }
-_EXTRA = ("certificado", "firma_documento", "timestamp", "validacion_ocsp_certificado")
+_EXTRA = ("certificado", "firma_documento", "timestamp", "validacion_ocsp_certificado", "hash")
+HASH_CHECK = "hash_check"  # sir_extra key: sicres.HashCheck of the received Hash
 
 
 def _or_none(value: str) -> str | None:
@@ -96,8 +101,11 @@ def anexo_segments(identificador: str, anexos: list[tuple[dict[str, Any], bytes]
             tipo_documento=sicres.TipoDocumentoAnexo(row["tipo_documento"]),
             validez_documento=sicres.ValidezDocumento(row["validez"]) if row["validez"]
             else None, observaciones=_or_none(row["notes"]))
-        extra = {k: base64.b64decode(v) for k, v in _json(row["sir_extra"]).items()
-                 if k in _EXTRA}
+        received = _json(row["sir_extra"])
+        extra: dict[str, Any] = {k: base64.b64decode(v) for k, v in received.items()
+                                 if k in _EXTRA}
+        if received.get(HASH_CHECK) == sicres.HashCheck.SIN_CONTENIDO:
+            extra["anexo"] = None
         segments.append(msgspec.structs.replace(
             segment, identificador_documento_firmado=names.get(row["signs"])
             if row["signs"] is not None else None, **extra))
@@ -167,13 +175,56 @@ def asiento_in(received: sicres.FicheroIntercambio) -> AsientoIn:
 
 
 def anexo_in(segment: sicres.Anexo, mime: str) -> AnexoIn:
-    return AnexoIn(filename=segment.nombre_fichero_anexado, content=segment.anexo, mime=mime,
+    return AnexoIn(filename=segment.nombre_fichero_anexado, content=segment.anexo or b"",
+                   mime=mime,
                    validez=_value(segment.validez_documento),
                    tipo_documento=segment.tipo_documento.value,
                    notes=segment.observaciones or "")
 
 
 def anexo_extra(segment: sicres.Anexo) -> dict[str, str]:
-    """The signature material of a received anexo, kept as base64 for sending it on."""
-    return {name: base64.b64encode(getattr(segment, name)).decode()
-            for name in _EXTRA if getattr(segment, name) is not None}
+    """The signature material and Hash of a received anexo, kept as base64 for sending it
+    on, and what checking the Hash found."""
+    extra = {name: base64.b64encode(getattr(segment, name)).decode()
+             for name in _EXTRA if getattr(segment, name) is not None}
+    return {**extra, HASH_CHECK: sicres.check_anexo_hash(segment).value}
+
+
+def _named(built: msgspec.Struct, received: msgspec.Struct, pairs: dict[str, str]
+           ) -> dict[str, Any]:
+    """The received decodificaciones (name field → code field) of the codes that stay."""
+    return {name: getattr(received, name) for name, code in pairs.items()
+            if getattr(built, name) is None and getattr(received, name) is not None
+            and getattr(built, code) == getattr(received, code)}
+
+
+_ORIGEN_NAMES = {"decodificacion_entidad_registral_origen": "codigo_entidad_registral_origen",
+                 "decodificacion_unidad_tramitacion_origen": "codigo_unidad_tramitacion_origen"}
+_DESTINO_NAMES = {
+    "decodificacion_entidad_registral_destino": "codigo_entidad_registral_destino",
+    "decodificacion_unidad_tramitacion_destino": "codigo_unidad_tramitacion_destino"}
+
+
+def carried_over(built: sicres.FicheroIntercambio, received: sicres.FicheroIntercambio
+                 ) -> sicres.FicheroIntercambio:
+    """``built`` with what ``received`` said and the asiento does not keep.
+
+    A name travels on while the code it names does; Tipo_Registro, the
+    Descripcion_Tipo_Anotacion (unless ``built`` has its own), the test flag and the
+    registry where the asiento began are the received ones.
+    """
+    control = received.control
+    return msgspec.structs.replace(
+        built,
+        origen=msgspec.structs.replace(
+            built.origen, **_named(built.origen, received.origen, _ORIGEN_NAMES)),
+        destino=msgspec.structs.replace(
+            built.destino, **_named(built.destino, received.destino, _DESTINO_NAMES)),
+        control=msgspec.structs.replace(
+            built.control, tipo_registro=control.tipo_registro,
+            descripcion_tipo_anotacion=built.control.descripcion_tipo_anotacion
+            or control.descripcion_tipo_anotacion,
+            indicador_prueba=control.indicador_prueba,
+            codigo_entidad_registral_inicio=control.codigo_entidad_registral_inicio,
+            decodificacion_entidad_registral_inicio=(
+                control.decodificacion_entidad_registral_inicio)))

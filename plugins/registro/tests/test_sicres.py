@@ -19,13 +19,13 @@ from plugins.registro.sicres import (
     MAX_ANEXO_BYTES,
     SIR_TRANSITIONS,
     Anexo,
-    AnexoHashError,
     Asunto,
     CanalPreferente,
     Destino,
     DocumentacionFisica,
     FicheroIntercambio,
     FormularioGenerico,
+    HashCheck,
     IllegalTransitionError,
     Interesado,
     InternosControl,
@@ -43,6 +43,7 @@ from plugins.registro.sicres import (
     TipoTransporte,
     ValidezDocumento,
     allowed_actions,
+    check_anexo_hash,
     check_sir_limits,
     export_asiento,
     export_mensaje,
@@ -52,8 +53,9 @@ from plugins.registro.sicres import (
     make_identificador_fichero,
     make_identificador_intercambio,
     transition,
-    verify_anexo_hash,
 )
+from plugins.registro.tests.sicres_files import PDF as REAL_PDF
+from plugins.registro.tests.sicres_files import regional_file, vendor_file
 
 XSD = XSD_ROOT / "sicres3"
 OFICINA_ORIGEN = "O00012345"  # demo office codes, not official DIR3 entries
@@ -262,27 +264,86 @@ def test_control_characters_are_stripped_on_export() -> None:
     assert b"<Resumen>Instancia</Resumen>" in exported
 
 
-def test_tampered_anexo_content_is_rejected() -> None:
+def test_tampered_anexo_content_is_read_and_reported() -> None:
     exported = export_asiento(full())
     original = base64.b64encode(PDF)
     tampered = exported.replace(original, base64.b64encode(PDF.replace(b"5", b"9")))
     assert tampered != exported
-    with pytest.raises(AnexoHashError, match=r"solicitud\.pdf.*does not match"):
-        import_asiento(tampered)
+    imported = import_asiento(tampered)
+    assert [check_anexo_hash(a) for a in imported.anexos] == [HashCheck.NO_COINCIDE,
+                                                               HashCheck.VALIDO]
+    assert imported.anexos[0].hash == full().anexos[0].hash  # kept as received
 
 
-def test_tampered_anexo_hash_is_rejected() -> None:
+def test_anexo_hash_forms() -> None:
     anexo = make_anexo("a.pdf", PDF, "application/pdf", identificador_fichero="A1")
+    assert check_anexo_hash(anexo) == HashCheck.VALIDO
+    forms = [hashlib.sha512(PDF).digest(), hashlib.sha1(PDF).digest(),
+             hashlib.sha1(PDF).hexdigest().encode(), hashlib.sha256(PDF).hexdigest().upper()
+             .encode(), hashlib.sha512(PDF).hexdigest().encode()]
+    for form in forms:
+        assert check_anexo_hash(msgspec.structs.replace(anexo, hash=form)) == \
+            HashCheck.VALIDO, form
     wrong = msgspec.structs.replace(anexo, hash=hashlib.sha256(b"other").digest())
-    with pytest.raises(AnexoHashError):
-        verify_anexo_hash(wrong)
-    with pytest.raises(AnexoHashError, match="neither SHA-256 nor SHA-512"):
-        verify_anexo_hash(msgspec.structs.replace(anexo, hash=hashlib.sha1(PDF).digest()))
-    with pytest.raises(AnexoHashError):
-        export_asiento(minimal(anexos=[wrong]))
-    sha512 = msgspec.structs.replace(anexo, hash=hashlib.sha512(PDF).digest())
-    verify_anexo_hash(sha512)
-    assert import_asiento(export_asiento(minimal(anexos=[sha512]))).anexos == [sha512]
+    assert check_anexo_hash(wrong) == HashCheck.NO_COINCIDE
+    assert check_anexo_hash(msgspec.structs.replace(anexo, hash=b"md5?")) == \
+        HashCheck.NO_VERIFICABLE
+    assert check_anexo_hash(msgspec.structs.replace(anexo, anexo=None)) == \
+        HashCheck.SIN_CONTENIDO
+    for kept in (wrong, msgspec.structs.replace(anexo, hash=forms[2])):  # sent on as it came
+        assert import_asiento(export_asiento(minimal(anexos=[kept]))).anexos == [kept]
+
+
+# --------------------------------------------------------------------------- real files
+
+
+@pytest.mark.parametrize("shape", [regional_file, vendor_file], ids=["regional", "vendor"])
+def test_real_files_are_valid_and_read_whole(
+    shape: Callable[[str, str], bytes], intercambio_xsd: xmlschema.XMLSchema
+) -> None:
+    data = shape(OFICINA_DESTINO, "L01421737")
+    intercambio_xsd.validate(data)
+    imported = import_asiento(data)
+    again = export_asiento(imported)
+    intercambio_xsd.validate(again)
+    assert import_asiento(again) == imported
+
+
+def test_empty_elements_are_absent() -> None:
+    regional = import_asiento(regional_file(OFICINA_DESTINO, "L01421737"))
+    (interesado,) = regional.interesados
+    assert interesado.razon_social_interesado is None
+    assert interesado.canal_preferente_comunicacion_interesado is None
+    assert interesado.tipo_documento_identificacion_representante is None
+    assert regional.origen.timestamp_entrada is None
+    assert regional.anexos[0].validez_documento is None
+    assert regional.anexos[0].identificador_documento_firmado is None
+    assert regional.control.tipo_transporte_entrada is None
+    assert regional.formulario == FormularioGenerico()
+    vendor = import_asiento(vendor_file(OFICINA_DESTINO, "L01421737"))
+    assert vendor.interesados[0].canal_preferente_comunicacion_interesado is None
+    assert b"<Razon_Social_Interesado" not in export_asiento(regional)
+
+
+def test_an_administration_interesado_needs_only_its_code() -> None:
+    (interesado,) = import_asiento(regional_file(OFICINA_DESTINO, "L01421737")).interesados
+    assert (interesado.tipo_documento_identificacion_interesado,
+            interesado.documento_identificacion_interesado) == (
+        TipoDocumentoIdentificacion.CODIGO_ORIGEN, "A08002222")
+    with pytest.raises(SicresError, match="Razon_Social_Interesado"):
+        Interesado(tipo_documento_identificacion_interesado=TipoDocumentoIdentificacion.NIF,
+                   documento_identificacion_interesado="12345678Z")
+
+
+def test_real_hashes_are_checked_and_kept() -> None:
+    regional = import_asiento(regional_file(OFICINA_DESTINO, "L01421737"))
+    assert regional.anexos[0].hash == hashlib.sha1(REAL_PDF).hexdigest().encode()
+    assert check_anexo_hash(regional.anexos[0]) == HashCheck.VALIDO
+    vendor = import_asiento(vendor_file(OFICINA_DESTINO, "L01421737"))
+    assert [check_anexo_hash(a) for a in vendor.anexos] == [HashCheck.VALIDO,
+                                                             HashCheck.SIN_CONTENIDO]
+    assert vendor.anexos[1].anexo is None
+    assert b"<Anexo>" not in export_asiento(vendor).split(b"plano.pdf")[1]
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

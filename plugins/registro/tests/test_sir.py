@@ -6,14 +6,17 @@ from __future__ import annotations
 import msgspec
 import pytest
 import xmlschema
+from lxml import etree
 
+from core.audit.tables import AuditEntry
 from core.data import XSD as XSD_ROOT
 from core.numbering import Counter
 from core.testing import csrf_headers
 from plugins.registro import services, sicres, sir, sirmap
 from plugins.registro.schemas import AnexoIn, InteresadoIn, Persona, SirEnvio
-from plugins.registro.tables import Exchange
+from plugins.registro.tables import Anexo, Exchange
 from plugins.registro.tests.conftest import PDF, solicitud
+from plugins.registro.tests.sicres_files import regional_file, vendor_file
 from plugins.registro.tests.test_sicres import full
 
 XSD = XSD_ROOT / "sicres3"
@@ -201,11 +204,17 @@ async def test_unsafe_or_broken_files_are_refused(client, make_entity, staff):
            b"<Fichero_Intercambio_SICRES_3>&e;</Fichero_Intercambio_SICRES_3>")
     bad_hash = sicres.export_asiento(full())
     bad_hash = bad_hash.replace(b"<Anexo>", b"<Anexo>AAAA", 1)
-    for body in (xxe, b"<nada/>", bad_hash):
+    for body in (xxe, b"<nada/>"):
         response = await client.post(f"{b.api}/sir/recibir", content=body, headers=headers)
         assert response.status_code == 422, response.text
         assert "Fichero SICRES no válido" in response.json()["detail"]
     assert await Exchange.count().where(Exchange.tenant == b.tenant.id) == 0
+    # a Hash that does not match is recorded, never a reason to refuse the asiento
+    response = await client.post(f"{b.api}/sir/recibir", content=bad_hash, headers=headers)
+    assert response.status_code == 201, response.text
+    (entry,) = await AuditEntry.select(AuditEntry.detail).where(
+        (AuditEntry.tenant == b.tenant.id) & (AuditEntry.action == "registro.sir.receive"))
+    assert list(_json(entry["detail"])["hashes"].values()) == ["no_coincide", "valido"]
 
 
 async def test_other_tenants_exchanges_answer_404(client, make_entity, staff, drain):
@@ -242,3 +251,91 @@ async def test_rejecting_from_the_sir_page_needs_a_reason(client, make_entity, s
     done = await client.post(page, headers=headers, data={"motivo": "No es competencia"})
     assert done.status_code in (302, 303)
     assert (await sir.get(b.tenant, incoming.id)).state == "rechazado"
+
+
+BASE64 = {"Timestamp_Entrada", "Certificado", "Firma_Documento", "TimeStamp",
+          "Validacion_OCSP_Certificado", "Hash", "Anexo"}
+
+
+def _json(value) -> dict:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+def _elements(data: bytes, *skip: str) -> list[tuple[str, str]]:
+    """Every leaf element with text of a SICRES file as (path, text), but those under
+    ``skip`` (base64 unwrapped: senders wrap it at different widths)."""
+    root = etree.fromstring(data)
+    tree = root.getroottree()
+    return [(tree.getpath(e), "".join(e.text.split()) if e.tag in BASE64 else e.text.strip())
+            for e in root.iter() if not len(e) and (e.text or "").strip()
+            and not any(s in tree.getpath(e) for s in skip)]
+
+
+async def _received_and_accepted(entity, data: bytes):
+    received = await sir.receive(entity.tenant, data, actor="t")
+    assert received is not None and received.state == "recibido"
+    accepted = await sir.accept(entity.tenant, received.id, actor="t")
+    return received, await services.get(entity.tenant, accepted.asiento_id)
+
+
+@pytest.mark.parametrize("shape", [regional_file, vendor_file], ids=["regional", "vendor"])
+async def test_a_real_file_is_accepted_and_sent_on_whole(
+        make_entity, drain, intercambio_xsd, shape):
+    b, c = await make_entity(), await make_entity()
+    data = shape(b.oficina, b.urbanismo)
+    intercambio_xsd.validate(data)
+    _, copy = await _received_and_accepted(b, data)
+    original = sicres.import_asiento(data)
+    checks = [sicres.check_anexo_hash(a).value for a in original.anexos]
+    assert [_json(a["sir_extra"])["hash_check"] for a in (await Anexo.select().where(
+        Anexo.asiento == copy.id).order_by(Anexo.position))] == checks
+    assert checks[0] == "valido"
+    await sir.send(b.tenant, copy.id, SirEnvio(destino=c.oficina), actor="t")
+    await drain()
+    (at_c,) = await exchanges(c, "incoming")
+    _, sent_on = await sir.file_of(c.tenant, at_c.id)
+    intercambio_xsd.validate(sent_on)
+    # B is now the origin (its number, date and user) and C the destination; every other
+    # field is the one A sent.
+    ours = ("Codigo_Entidad_Registral_Origen", "Decodificacion_Entidad_Registral_Origen",
+            "Numero_Registro_Entrada", "Fecha_Hora_Entrada", "De_Destino", "Nombre_Usuario",
+            "Contacto_Usuario", "Identificador_Intercambio", "Identificador_Fichero",
+            "Aplicacion_Version_Emisora")
+    assert _elements(sent_on, *ours) == _elements(data, *ours)
+
+
+async def test_a_forwarded_real_file_keeps_every_field(make_entity, drain, intercambio_xsd):
+    b, c = await make_entity(), await make_entity()
+    data = regional_file(b.oficina, b.urbanismo)
+    received = await sir.receive(b.tenant, data, actor="t")
+    await sir.resend(b.tenant, received.id, SirEnvio(destino=c.oficina, unidad=c.urbanismo),
+                     actor="t")
+    await drain()
+    (at_c,) = await exchanges(c, "incoming")
+    _, forwarded = await sir.file_of(c.tenant, at_c.id)
+    intercambio_xsd.validate(forwarded)
+    kept = [e for e in _elements(data, "De_Destino") if not e[0].endswith("/Tipo_Anotacion")]
+    assert [e for e in _elements(forwarded, "De_Destino")
+            if not e[0].endswith("/Tipo_Anotacion")] == kept
+    again = sicres.import_asiento(forwarded)
+    assert again.control.tipo_anotacion == sicres.TipoAnotacion.REENVIO
+    assert again.control.descripcion_tipo_anotacion == "Envío de registro de salida"
+    assert again.control.tipo_registro == sicres.TipoRegistro.SALIDA
+    assert again.origen.decodificacion_unidad_tramitacion_origen == \
+        "Servicio Territorial de Carreteras"
+    assert (again.destino.codigo_entidad_registral_destino,
+            again.destino.codigo_unidad_tramitacion_destino) == (c.oficina, c.urbanismo)
+
+
+def test_names_travel_on_with_their_codes():
+    received = sicres.import_asiento(regional_file("O00000001", "L00000001"))
+    built = msgspec.structs.replace(received, destino=sicres.Destino(
+        codigo_entidad_registral_destino="O00000001",
+        codigo_unidad_tramitacion_destino="L00000002"), control=msgspec.structs.replace(
+        received.control, descripcion_tipo_anotacion=None,
+        tipo_registro=sicres.TipoRegistro.ENTRADA))
+    carried = sirmap.carried_over(built, received)
+    assert carried.destino.decodificacion_entidad_registral_destino == \
+        "Registro del Ayuntamiento"
+    assert carried.destino.decodificacion_unidad_tramitacion_destino is None  # another unit
+    assert carried.control == received.control
