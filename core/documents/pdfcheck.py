@@ -13,29 +13,29 @@ wall-clock timeout, and refuses (:class:`PdfRefused`):
 - bombs: more than :data:`MAX_OBJECTS` objects, or Flate streams (nested filters too) that
   inflate past :data:`MAX_INFLATED` bytes in total: inflation is bounded, never done whole.
 
-The workers are kept (a small process pool started on first use): starting a Python for
-each PDF cost ~0.5 s, the check itself a few milliseconds. Each check gets its own CPU
+The workers are kept (up to :data:`WORKERS` idle ones, started on first use): starting a
+Python for each PDF cost ~0.5 s, the check itself a few milliseconds. Each check gets its own CPU
 budget on top of what its worker has spent; a worker that runs out of memory or CPU, or
-past the timeout, is killed and the pool started again.
+past the timeout, is killed and the next check starts another.
 
-Run as ``python -m core.documents.pdfcheck FILE``: prints ``{"ok": …, "reason": …}``.
+Run as ``python -m core.documents.pdfcheck FILE``: prints ``{"ok": …, "reason": …}``
+(``--serve``: the same for each JSON path read from standard input, as the workers run).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
+import os
 import re
 import resource
+import select
+import subprocess
 import sys
 import tempfile
 import threading
 import zipfile
 import zlib
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 MAX_OBJECTS = 100_000
@@ -158,28 +158,58 @@ def _budgeted_inspect(path: str) -> str | None:
     return _inspect(Path(path))
 
 
-_pool: ProcessPoolExecutor | None = None
-_pool_lock = threading.Lock()
+class _Worker:
+    """One kept ``python -m core.documents.pdfcheck --serve``: a path (JSON) a line in, a
+    verdict (JSON) a line out."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, "--serve"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+
+    def check(self, path: Path) -> str | None:
+        """Why the worker refuses ``path``, or None; ``TimeoutError`` past the timeout,
+        ``EOFError`` when the worker died (its memory or CPU limit)."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps(str(path)).encode() + b"\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], TIMEOUT_SECONDS)
+        if not ready:
+            raise TimeoutError
+        line = self.process.stdout.readline()
+        if not line:
+            raise EOFError
+        return json.loads(line)["reason"]
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
 
 
-def _workers() -> ProcessPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ProcessPoolExecutor(WORKERS, multiprocessing.get_context("spawn"),
-                                        initializer=_limit_memory)
-        return _pool
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
 
 
-def _discard(pool: ProcessPoolExecutor) -> None:
-    """Kill the workers of ``pool`` (one is stuck or dead) so the next check starts anew."""
-    global _pool
-    with _pool_lock:
-        if _pool is pool:
-            _pool = None
-    for process in list((pool._processes or {}).values()):  # no public way to kill one
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
+def _inspect_in_worker(path: Path) -> str | None:
+    with _idle_lock:
+        worker = _idle.pop() if _idle else None
+    worker = worker or _Worker()
+    try:
+        reason = worker.check(path)
+    except TimeoutError:
+        worker.kill()
+        raise PdfRefused("El PDF tarda demasiado en comprobarse; no se admite") from None
+    except (EOFError, OSError, ValueError):  # killed by its memory or CPU limit
+        worker.kill()
+        raise PdfRefused("El PDF necesita demasiados recursos para comprobarse; "
+                         "no se admite") from None
+    with _idle_lock:
+        kept = len(_idle) < WORKERS
+        if kept:
+            _idle.append(worker)
+    if not kept:
+        worker.kill()
+    return reason
 
 
 def check_pdf_file(path: Path) -> None:
@@ -187,16 +217,7 @@ def check_pdf_file(path: Path) -> None:
     reason = _polyglot(path)
     if reason:
         raise PdfRefused(f"El PDF {reason}; no se admite", status_code=415)
-    pool = _workers()
-    try:
-        reason = pool.submit(_budgeted_inspect, str(path)).result(timeout=TIMEOUT_SECONDS)
-    except FutureTimeout:
-        _discard(pool)
-        raise PdfRefused("El PDF tarda demasiado en comprobarse; no se admite") from None
-    except (BrokenProcessPool, MemoryError):  # killed by its memory or CPU limit
-        _discard(pool)
-        raise PdfRefused("El PDF necesita demasiados recursos para comprobarse; "
-                         "no se admite") from None
+    reason = _inspect_in_worker(path)
     if reason:
         raise PdfRefused(f"El PDF {reason}; no se admite")
 
@@ -210,9 +231,16 @@ async def check_pdf_bytes(data: bytes) -> None:
 
 
 def _main(argv: list[str]) -> None:
+    """``FILE``: print one verdict; ``--serve``: a verdict for each path read (JSON lines;
+    anything else the check prints goes to stderr, not into the answers)."""
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     _limit_memory()
-    reason = _budgeted_inspect(argv[1])
-    print(json.dumps({"ok": reason is None, "reason": reason}))
+    paths = (json.loads(line) for line in sys.stdin) if argv[1] == "--serve" else [argv[1]]
+    for path in paths:
+        reason = _budgeted_inspect(path)
+        answers.write(json.dumps({"ok": reason is None, "reason": reason}) + "\n")
+        answers.flush()
 
 
 if __name__ == "__main__":
