@@ -4,7 +4,11 @@ from typing import Annotated
 
 import msgspec
 
+from core import kernel as _kernel
 from core.web.i18n import N_
+
+_PROVIDERS = {"sms_provider": ("register_sms_providers", "Proveedor de SMS"),
+              "hub": ("register_notification_hubs", "Plataforma de notificaciones externa")}
 
 
 class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -28,3 +32,12 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     remesa_chunk: Annotated[int, msgspec.Meta(
         ge=10, le=5000, title=N_("Notificaciones por lote de una remesa"),
         description=N_("Cuántas notificaciones de un envío masivo crea cada tarea."))] = 500
+
+    def __post_init__(self) -> None:
+        """A provider or hub named must be installed: a misspelt name would leave every
+        notification's delivery failing and retried."""
+        for field, (hook, title) in _PROVIDERS.items():
+            name = getattr(self, field)
+            if name and name not in {item.name for _owner, item
+                                     in _kernel.current().plugins.collect(hook)}:
+                raise ValueError(f"«{title}»: no hay ninguno instalado con el nombre {name!r}")

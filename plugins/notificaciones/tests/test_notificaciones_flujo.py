@@ -17,7 +17,7 @@ from core.plugins import hookimpl
 from core.signing import flows
 from core.signing.devsetup import provision_dev_pki
 from core.tenancy.context import tenant_by_slug
-from core.tenancy.services import set_plugin
+from core.tenancy.services import TenancyError, set_plugin
 from core.testing import csrf_headers
 from plugins.expedientes import history, resoluciones
 from plugins.expedientes.schemas import EnvioFirma, ResolucionIn
@@ -106,6 +106,18 @@ def hub(concejo_kernel):
     concejo_kernel.plugins.pm.register(_HubPlugin(found), name="dehu-prueba")
     yield found
     concejo_kernel.plugins.pm.unregister(name="dehu-prueba")
+
+
+async def test_a_hub_or_sms_provider_that_is_not_installed_is_refused(entidad, hub):
+    """A name in the settings means an installed hub or gateway: a misspelt one would leave
+    every delivery failing and retried."""
+    tenant = await entidad()
+    for setting in ({"hub": "dehu-prueva"}, {"sms_provider": "nadie"}):
+        with pytest.raises(TenancyError, match="no hay ninguno instalado"):
+            await set_plugin(tenant, "notificaciones", True, actor="t", settings=setting)
+    done = await set_plugin(tenant, "notificaciones", True, actor="t",
+                            settings={"hub": "dehu-prueba"})
+    assert done.settings_for("notificaciones") == {"hub": "dehu-prueba"}
 
 
 async def test_a_province_hub_gets_the_notification_and_reports_its_access(entidad, hub,
