@@ -251,6 +251,8 @@ async def test_rejecting_from_the_sir_page_needs_a_reason(client, make_entity, s
     done = await client.post(page, headers=headers, data={"motivo": "No es competencia"})
     assert done.status_code in (302, 303)
     assert (await sir.get(b.tenant, incoming.id)).state == "rechazado"
+    listing = await client.get(f"/{b.slug}/registro/sir", headers={"accept": "text/html"})
+    assert "<td>Rechazado · No es competencia</td>" in listing.text  # in words, not the code
 
 
 BASE64 = {"Timestamp_Entrada", "Certificado", "Firma_Documento", "TimeStamp",
@@ -339,3 +341,4 @@ def test_names_travel_on_with_their_codes():
         "Registro del Ayuntamiento"
     assert carried.destino.decodificacion_unidad_tramitacion_destino is None  # another unit
     assert carried.control == received.control
+
