@@ -2,7 +2,8 @@
 
 A received documento keeps its identity: its ENI identificador, órgano, fecha de captura,
 origen, estado de elaboración and tipo documental are stored as they came, with the
-content (checked by its bytes against the format it claims) as version 1. It has no CSV of
+content (checked by its bytes against the format it claims, and a PDF by its structure:
+no polyglot or bomb comes in from another administration) as version 1. It has no CSV of
 ours: its firmas (a CSV of the issuing administration, PAdES inside the PDF…) belong to it.
 """
 
@@ -23,6 +24,7 @@ from core.documents.services import (
     RefusedContent,
     _insert,
     _sha256,
+    check_pdf_structure,
     get_document,
 )
 from core.documents.sniff import SNIFF_BYTES, TYPES, ContentMismatch, check_content
@@ -57,6 +59,11 @@ async def import_documento(tenant: TenantContext, documento: DocumentoEni, conte
     limit = _kernel.current().settings.upload_max_bytes
     if len(content) > limit:
         raise InvalidDocument(f"{meta.identificador}: supera el tamaño máximo ({limit} bytes)")
+    if mime == "application/pdf":
+        try:
+            await check_pdf_structure(content)
+        except RefusedContent as exc:  # 422 whatever the kind: the package is what came
+            raise RefusedContent(f"{meta.identificador}: {exc}") from exc
     async with atomic():
         try:
             document_id = await _insert(tenant, meta, csv=None, title=title[:300],

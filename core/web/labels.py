@@ -4,12 +4,14 @@ steps, plazos, HTTP errors and the entity's units (Spanish msgids, translated wh
 Installed as Jinja filters: ``{{ d.tipo_documental | tipo_documental }}`` ("Acuse de
 recibo"), ``{{ s.state | paso_firma }}``, ``{{ p.plazo | plazo(p.plazo_unit) }}``
 ("1 mes", "3 meses", "10 días hábiles"), ``{{ e.unit_dir3 | unit }}`` (the unit's name with
-its DIR3 code after it, from the page's ``units``).
+its DIR3 code after it, from the page's ``units``), and a plugin's own codes through its
+table of msgids: ``{{ e.state | label(labels.SIR_STATE) }}`` ("Pendiente de envío").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import pass_context
@@ -81,6 +83,12 @@ def paso_firma(state: str) -> str:
     return gettext(PASO_FIRMA[state]) if state in PASO_FIRMA else state
 
 
+def label(code: str | None, names: Mapping[str, str]) -> str:
+    """``code`` in words from ``names`` (code → Spanish msgid, a plugin's table); an
+    unknown code as it is."""
+    return gettext(names[code]) if code in names else (code or "")
+
+
 def status_title(status: int) -> str:
     """The title of an error page, in the request's language."""
     if status in STATUS:
@@ -114,4 +122,4 @@ def unit(context: Any, dir3: str | None) -> str:
 
 
 FILTERS = {"tipo_documental": tipo_documental, "paso_firma": paso_firma, "plazo": plazo,
-           "unit": unit, "details": details}
+           "unit": unit, "details": details, "label": label}

@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body, FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from core import kernel as _kernel
@@ -22,7 +19,7 @@ from core.documents.services import spooled
 from core.documents.uploads import stream_form
 from core.errors import DomainError, InvalidInput, convert_input
 from core.identity.actor import Actor
-from core.web.pages import actor_of, page, tenant_of
+from core.web.pages import actor_of, chosen_files, form_values, page, tenant_of
 from plugins.expedientes import (
     asientos,
     busqueda,
@@ -412,18 +409,8 @@ class StaffController(Controller):
         return _back(request, expediente_id)
 
 
-@dataclass
-class SolicitudForm:
-    """The sede form: the citizen's name as the registro records it, the request and up to
-    five documents (the SIR limit)."""
-
-    name: str
-    first_surname: str
-    asunto: str
-    solicita: str
-    second_surname: str = ""
-    expone: str = ""
-    anexos: list[UploadFile] = field(default_factory=list)
+_SOLICITUD_FIELDS = ("name", "first_surname", "second_surname", "asunto", "expone",
+                     "solicita")
 
 
 class SedeController(Controller):
@@ -438,28 +425,39 @@ class SedeController(Controller):
                           procedimientos=await catalogo.list_all(tenant_of(request),
                                                                  active_only=True))
 
+    async def _form(self, request: Request, procedimiento_id: int, values: dict[str, str],
+                    error: DomainError | None = None, status_code: int = 200,
+                    chosen: dict[str, list[str]] | None = None) -> Template:
+        procedimiento = await catalogo.get(tenant_of(request), procedimiento_id)
+        return await page(request, "expedientes/sede_solicitud.html",
+                          procedimiento=procedimiento, values=values, error=error,
+                          status_code=status_code, chosen=chosen or {})
+
     @get("/{procedimiento_id:int}/solicitud", name="expedientes:sede-solicitud")
     async def form(self, request: Request, procedimiento_id: FromPath[int]) -> Template:
         actor = _citizen(request)
-        procedimiento = await catalogo.get(tenant_of(request), procedimiento_id)
         name, _, surnames = actor.name.partition(" ")
         first, _, second = surnames.partition(" ")
-        return await page(request, "expedientes/sede_solicitud.html",
-                          procedimiento=procedimiento, name=name, first_surname=first,
-                          second_surname=second)
+        return await self._form(request, procedimiento_id, {
+            "name": name, "first_surname": first, "second_surname": second})
 
     @post("/{procedimiento_id:int}/solicitud")
-    async def present(self, request: Request, procedimiento_id: FromPath[int],
-                      data: Annotated[SolicitudForm, Body(
-                          media_type=RequestEncodingType.MULTI_PART)]) -> Template:
+    async def present(self, request: Request, procedimiento_id: FromPath[int]) -> Template:
+        """Present the solicitud; a refusal shows the form again, every wrong field named
+        and everything typed kept (the files are named to be chosen again)."""
         tenant, actor = tenant_of(request), _citizen(request)
-        solicitud = convert_input({k: getattr(data, k).strip() for k in (
-            "name", "first_surname", "second_surname", "asunto", "expone", "solicita")},
-            asientos.Solicitud)
-        anexos = [{"filename": f.filename[-80:], "content": await f.read(),
-                   "mime": f.content_type or ""} for f in data.anexos if f.filename]
-        asiento = await asientos.present(tenant, actor, procedimiento_id, solicitud,
-                                         convert_input(anexos, list[AnexoIn]))
+        values, form = await form_values(request), await request.form()
+        try:
+            solicitud = convert_input({k: values.get(k, "").strip()
+                                       for k in _SOLICITUD_FIELDS}, asientos.Solicitud)
+            anexos = [{"filename": f.filename[-80:], "content": await f.read(),
+                       "mime": f.content_type or ""} for f in form.getall("anexos", [])
+                      if isinstance(f, UploadFile) and f.filename]
+            asiento = await asientos.present(tenant, actor, procedimiento_id, solicitud,
+                                             convert_input(anexos, list[AnexoIn]))
+        except DomainError as exc:
+            return await self._form(request, procedimiento_id, values, error=exc,
+                                    status_code=422, chosen=chosen_files(form))
         return await page(request, "expedientes/sede_presentada.html", status_code=201,
                           asiento=asiento)
 

@@ -8,9 +8,12 @@ messages: ACK (enviado_ack), confirmación (aceptado, with its own number) or er
 rejected file comes back with Tipo_Anotacion 04 (devuelto), and may be resent or annulled.
 
 Incoming: ``receive`` imports a file safely, keeps it whole (the check of every anexo's
-Hash is recorded, never a reason to refuse it) and answers ACK (recibido); the registry
-then accepts it (a numbered entrada with every field, and a confirmación), rejects it with
-a motivo, or forwards it to another registry (every received field kept).
+Hash is recorded, never a reason to refuse it) and answers ACK (recibido). A PDF anexo
+that fails the structure check (a polyglot, a bomb: ``check_pdf_structure``) rejects the
+exchange in the same transaction: the file goes back, its motivo naming the anexo, and
+nothing of it is registered or forwarded. Otherwise the registry then accepts it (a
+numbered entrada with every field, and a confirmación), rejects it with a motivo, or
+forwards it to another registry (every received field kept).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import msgspec
 from core.audit.log import record
 from core.calendar import MADRID
 from core.db import atomic
+from core.documents.services import RefusedContent, check_pdf_structure
 from core.documents.sniff import SNIFF_BYTES, ContentMismatch, check_content
 from core.errors import DomainError
 from core.jobs import send as send_job
@@ -297,6 +301,9 @@ async def receive(tenant: TenantContext, data: bytes, *, actor: str) -> Exchange
         raise InvalidExchange(f"Fichero SICRES no válido: {exc}") from None
     control = received.control
     identificador = control.identificador_intercambio
+    refusal = None
+    if control.tipo_anotacion != sicres.TipoAnotacion.RECHAZO:
+        refusal = await _refused_anexo(received)  # outside the transaction: workers' time
     async with atomic():
         if control.tipo_anotacion == sicres.TipoAnotacion.RECHAZO:
             ours = await Exchange.select().where(
@@ -331,7 +338,23 @@ async def receive(tenant: TenantContext, data: bytes, *, actor: str) -> Exchange
                                  for a in received.anexos}})
         ack = await blob_store().put_bytes(_mensaje(received, sicres.TipoMensaje.ACK))
         await _queue(tenant, row.id, "mensaje", row.counterpart, ack.sha256)
+        if refusal:
+            await reject(tenant, row.id, refusal, actor="sir")
     return await get(tenant, row.id)
+
+
+async def _refused_anexo(received: sicres.FicheroIntercambio) -> str | None:
+    """Why a PDF anexo (``%PDF-`` in the bytes browsers sniff) fails the structure check,
+    or None: a polyglot or a bomb from another administration is never registered."""
+    for segment in received.anexos:
+        content = segment.anexo or b""
+        if b"%PDF-" not in content[:1024]:
+            continue
+        try:
+            await check_pdf_structure(content)
+        except RefusedContent as exc:
+            return f"Anexo {segment.nombre_fichero_anexado} rechazado: {exc}"
+    return None
 
 
 async def _stored_anexos(received: sicres.FicheroIntercambio) -> list[StoredAnexo]:

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 
 from core.errors import DomainError, InvalidInput, convert_input
 from core.web.pages import actor_of, form_values, page, tenant_of
-from plugins.tablon import permissions, services
+from plugins.tablon import labels, permissions, services
 from plugins.tablon.schemas import AnuncioIn, AnuncioOut, Retirada
 
 
@@ -34,7 +34,7 @@ class StaffController(Controller):
         return await page(request, "tablon/staff_list.html", status_code=422 if error else 200,
                           anuncios=await services.list_all(tenant), error=error,
                           typed=typed or {}, categories=settings.categories,
-                          today=date.today())
+                          today=date.today(), labels=labels)
 
     async def _act(self, request: Request, form: str, action: Any, ids: str = "") -> Response:
         """Run a form's action; refused, the list again with that form's values and its

@@ -21,6 +21,7 @@ from core.identity.sessions import SESSION_COOKIE
 from core.signing.samples import sample_pdf
 from core.tenancy.services import add_unit
 from plugins.cita_previa.tests.helpers import setup_entity
+from plugins.expedientes.tests.expedientes_tools import add_licencia
 from tests.browser.browser_tools import check_accessibility
 
 pytestmark = pytest.mark.browser
@@ -30,8 +31,8 @@ SUS_DATOS = ("nombre", "apellido1", "apellido2", "email", "telefono", "direccion
              "codigo_postal", "extracto", "expone", "solicita", "anexos")
 
 
-async def _registro_entity(make_tenant: Any) -> Any:
-    tenant = await make_tenant(plugins=("registro",))
+async def _registro_entity(make_tenant: Any, plugins: tuple[str, ...] = ("registro",)) -> Any:
+    tenant = await make_tenant(plugins=plugins)
     await add_unit(tenant.id, tenant.dir3, tenant.name)
     await add_unit(tenant.id, "O" + uuid.uuid4().hex[:8].upper(), "Oficina de registro",
                    is_office=True)
@@ -90,6 +91,46 @@ async def test_a_refused_instancia_focuses_the_summary_and_names_each_field(
     await page.get_by_role("button", name="Presentar").click()
     await page.wait_for_url("**/registro/justificantes/**")
     await check_accessibility(page, "instancia-general-justificante")
+
+
+async def test_a_refused_solicitud_of_a_procedure_keeps_what_was_typed(
+        browser_context, live_server, make_tenant, tmp_path):
+    tenant = await _registro_entity(make_tenant, ("registro", "expedientes"))
+    licencia = await add_licencia(tenant)
+    token = await open_citizen_session(ExternalIdentity(
+        provider="clave", audience="citizen", nif="12345678Z", name="Ana Pérez Gil"),
+        "127.0.0.1", tenant.id)
+    context = await browser_context()
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server}])
+    page = await context.new_page()
+    await page.goto(f"{live_server}/sede/{tenant.slug}/expedientes/{licencia.id}/solicitud")
+    await check_accessibility(page, "solicitud-procedimiento")
+    await page.get_by_label("Primer apellido").fill(" ")
+    await page.get_by_label("Asunto").fill("ab ")  # the browser's minlength lets it go
+    await page.get_by_label("Expone").fill("Que es propietaria.")
+    await page.get_by_label("Solicita").fill("   ")
+    await page.get_by_label("Documentos").set_input_files(_scan(tmp_path, "presupuesto.pdf"))
+    await page.get_by_role("button", name="Presentar la solicitud").click()
+    summary = page.locator("#error-summary")
+    await summary.wait_for()
+    assert await page.evaluate("document.activeElement.id") == "error-summary"
+    assert "hay 3 errores" in await summary.inner_text()
+    for field in ("first_surname", "asunto", "solicita"):
+        control = page.locator(f"#{field}")
+        assert await control.get_attribute("aria-invalid") == "true", field
+        message = await control.get_attribute("aria-describedby")
+        assert await page.locator(f"#{message}").inner_text(), field
+    assert await page.get_by_label("Nombre").input_value() == "Ana"
+    assert await page.get_by_label("Expone").input_value() == "Que es propietaria."
+    assert await page.get_by_label("Asunto").input_value() == "ab "
+    assert "Vuelva a elegir el fichero: presupuesto.pdf" in await page.locator(
+        "#anexos-notice").inner_text()
+    await check_accessibility(page, "solicitud-procedimiento-rechazada")
+    await page.get_by_label("Primer apellido").fill("Pérez")
+    await page.get_by_label("Asunto").fill("Cambio de ventanas")
+    await page.get_by_label("Solicita").fill("Licencia de obra menor.")
+    await page.get_by_role("button", name="Presentar la solicitud").click()
+    await page.get_by_text("Número de registro").wait_for()
 
 
 async def test_the_nif_look_up_keeps_what_was_typed_and_says_it_is_unknown(

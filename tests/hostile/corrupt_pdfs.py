@@ -2,12 +2,15 @@
 tables and streams, absurd offsets, missing or wrong catalogs, deep nesting, loops.
 
 ``corpus()`` maps a short name to the bytes; every entry starts with ``%PDF-`` so that
-each one gets past the magic-byte sniffing and reaches the PDF parser.
+each one gets past the magic-byte sniffing and reaches the PDF parser. ``HOSTILE`` maps
+polyglots and bombs (issue 18 item 9) to the functions that build them.
 """
 
 from __future__ import annotations
 
+import io
 import random
+import zipfile
 import zlib
 
 from core.signing.samples import sample_pdf
@@ -15,6 +18,7 @@ from core.signing.samples import sample_pdf
 _PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
          b"/Contents 4 0 R /Resources << >> >>")
 _CONTENT = b"<< /Length 11 >>\nstream\nBT 0 0 Td ET\nendstream"
+_CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 
 
 def build(objects: list[bytes], *, trailer: bytes = b"/Root 1 0 R",
@@ -42,7 +46,7 @@ def _pages(kids: bytes = b"[3 0 R]", count: bytes = b"1") -> bytes:
     return b"<< /Type /Pages /Kids %s /Count %s >>" % (kids, count)
 
 
-def _minimal(catalog: bytes = b"<< /Type /Catalog /Pages 2 0 R >>", **options) -> bytes:
+def _minimal(catalog: bytes = _CATALOG, **options) -> bytes:
     return build([catalog, _pages(), _PAGE, _CONTENT], **options)
 
 
@@ -120,3 +124,34 @@ def corpus() -> dict[str, bytes]:
         **_truncations(valid_stream),
     }
     return items
+
+
+def flate_bomb(gibibytes: int = 2) -> bytes:
+    """A page whose content stream is zeros deflated twice: 2 GiB once inflated."""
+    inner = zlib.compressobj(9)
+    block = bytes(64 << 20)
+    data = b"".join(inner.compress(block) for _ in range(gibibytes * 16)) + inner.flush()
+    twice = zlib.compress(data, 9)
+    stream = (b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n%s\nendstream"
+              % (len(twice), twice))
+    return build([_CATALOG, _pages(), _PAGE, stream])
+
+
+def object_bomb(count: int = 200_000) -> bytes:
+    return build([_CATALOG, _pages(), _PAGE, _CONTENT] + [b"null"] * (count - 4))
+
+
+def zip_of(name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
+HOSTILE = {
+    "only-the-header": lambda: b"%PDF-1.7\n<html><body><script>alert(1)</script></body></html>",
+    "pdf-then-html": lambda: sample_pdf() + b"<html><script>alert(document.domain)</script>",
+    "pdf-then-zip": lambda: sample_pdf() + zip_of("index.html", b"<script>x()</script>"),
+    "flate-bomb": flate_bomb,
+    "object-bomb": object_bomb,
+}

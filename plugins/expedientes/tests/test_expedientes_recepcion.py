@@ -39,6 +39,7 @@ from core.testing import csrf_headers
 from plugins.expedientes import busqueda, documentos
 from plugins.expedientes.indice import cades_contenido, cades_intact
 from plugins.expedientes.schemas import Busqueda
+from tests.hostile.corrupt_pdfs import HOSTILE
 
 ORIGEN = "E04990001"  # DIR3-shaped code of "another administration" (demo, not official)
 
@@ -244,3 +245,18 @@ async def test_an_import_is_spooled_to_disk_not_held_in_memory(entidad, staff):
         tracemalloc.stop()
     assert refused.status_code == 422 and "ZIP" in refused.json()["detail"]
     assert peak < 16 << 20, f"{peak / 2**20:.0f} MiB allocated for a 48 MiB body"
+
+
+@pytest.mark.parametrize("kind", ["pdf-then-zip", "object-bomb"])
+async def test_a_hostile_pdf_in_a_package_is_refused_by_name(sealed_entidad, staff, kind):
+    tenant, _, _ = await sealed_entidad()
+    package = Package(await signer_for(tenant, SEAL), "H3")
+    hostile = list(package.documents)[1]
+    package.documents[hostile] = HOSTILE[kind]()
+    client, _ = await staff(tenant, "secretario")
+    response = await _receive(client, tenant, package.zip())
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(f"{hostile}: "), response.text
+    assert "PDF" in response.json()["detail"]
+    assert await busqueda.search(tenant, Busqueda()) == []
+    assert not await Document.exists().where(Document.tenant == tenant.id)

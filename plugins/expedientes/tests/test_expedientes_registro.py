@@ -192,9 +192,18 @@ async def test_a_solicitud_in_the_sede_opens_its_expediente(client, entidad, dra
     form = await client.get(f"{sede}/{licencia.id}/solicitud", headers=HTML)
     assert form.status_code == 200 and 'value="Ana"' in form.text
     headers = {**HTML, **await csrf_headers(client)}
-    empty = await client.post(f"{sede}/{licencia.id}/solicitud", headers=headers, data={
-        "name": "Ana", "first_surname": "Pérez", "asunto": "", "solicita": ""})
-    assert empty.status_code in (400, 422) and "text/html" in empty.headers["content-type"]
+    refused = await client.post(
+        f"{sede}/{licencia.id}/solicitud", headers=headers,
+        data={"name": "Ana", "first_surname": "", "second_surname": "Gil", "asunto": "ab",
+              "expone": "Que es propietaria <y vecina>.", "solicita": ""},
+        files={"anexos": ("presupuesto.pdf", sample_pdf("Presupuesto"), "application/pdf")})
+    assert refused.status_code == 422 and "text/html" in refused.headers["content-type"]
+    for wrong in ("first_surname", "asunto", "solicita"):  # each named, at its input
+        assert f'id="{wrong}-error"' in refused.text and f'href="#{wrong}"' in refused.text
+    assert 'id="name-error"' not in refused.text
+    assert 'value="Ana"' in refused.text and 'value="Gil"' in refused.text
+    assert 'value="ab"' in refused.text and "Que es propietaria &lt;y vecina&gt;." in refused.text
+    assert "Vuelva a elegir el fichero: presupuesto.pdf" in refused.text
     presented = await client.post(
         f"{sede}/{licencia.id}/solicitud", headers=headers,
         data={"name": "Ana", "first_surname": "Pérez", "second_surname": "Gil",

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+from core.signing.samples import sample_pdf
+
+PDF = sample_pdf("Solicitud", xref_stream=False)  # real: received PDFs pass the structure check
 ID_REGIONAL = "A08000001_26_00004711"
 ID_VENDOR = "L01010101_26_00000042"
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from core.data import XSD as XSD_ROOT
 from core.documents.xmlsafe import UnsafeXmlError, strip_controls
+from core.signing.samples import sample_pdf
 from plugins.registro.sicres import (
     MAX_ANEXO_BYTES,
     SIR_TRANSITIONS,
@@ -61,7 +62,7 @@ XSD = XSD_ROOT / "sicres3"
 OFICINA_ORIGEN = "O00012345"  # demo office codes, not official DIR3 entries
 OFICINA_DESTINO = "O00067890"
 ID_INTERCAMBIO = make_identificador_intercambio(OFICINA_ORIGEN, 2025, 1234)
-PDF = "%PDF-1.7\nsolicitud de José Peña: 5 €\n%%EOF".encode()
+PDF = sample_pdf("Solicitud de José Peña: 5 €")  # real: received PDFs are checked
 MB = 1024 * 1024
 S, A = SirState, SirAction
 Builder = Callable[[], FicheroIntercambio]

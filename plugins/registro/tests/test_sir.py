@@ -17,7 +17,8 @@ from plugins.registro.schemas import AnexoIn, InteresadoIn, Persona, SirEnvio
 from plugins.registro.tables import Anexo, Exchange
 from plugins.registro.tests.conftest import PDF, solicitud
 from plugins.registro.tests.sicres_files import regional_file, vendor_file
-from plugins.registro.tests.test_sicres import full
+from plugins.registro.tests.test_sicres import fichero_id, full
+from tests.hostile.corrupt_pdfs import HOSTILE
 
 XSD = XSD_ROOT / "sicres3"
 XSIG = (b'<?xml version="1.0"?><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">'
@@ -251,6 +252,8 @@ async def test_rejecting_from_the_sir_page_needs_a_reason(client, make_entity, s
     done = await client.post(page, headers=headers, data={"motivo": "No es competencia"})
     assert done.status_code in (302, 303)
     assert (await sir.get(b.tenant, incoming.id)).state == "rechazado"
+    listing = await client.get(f"/{b.slug}/registro/sir", headers={"accept": "text/html"})
+    assert "<td>Rechazado · No es competencia</td>" in listing.text  # in words, not the code
 
 
 BASE64 = {"Timestamp_Entrada", "Certificado", "Firma_Documento", "TimeStamp",
@@ -339,3 +342,21 @@ def test_names_travel_on_with_their_codes():
         "Registro del Ayuntamiento"
     assert carried.destino.decodificacion_unidad_tramitacion_destino is None  # another unit
     assert carried.control == received.control
+
+
+@pytest.mark.parametrize("kind", ["pdf-then-html", "object-bomb"])
+async def test_a_hostile_pdf_anexo_rejects_the_exchange(make_entity, kind):
+    """As a transport delivers it: rejected at once, the motivo naming the anexo; nothing of
+    it registered (the file goes back to its origin, Tipo_Anotacion 04)."""
+    b = await make_entity()
+    hostile = sicres.make_anexo("solicitud.pdf", HOSTILE[kind](), "application/pdf",
+                                identificador_fichero=fichero_id(1))
+    data = sicres.export_asiento(msgspec.structs.replace(full(), anexos=[hostile]))
+    exchange = await sir.receive(b.tenant, data, actor="sir")
+    assert exchange is not None
+    assert (exchange.state, exchange.allowed_actions) == ("rechazado", [])
+    assert exchange.motivo.startswith("Anexo solicitud.pdf rechazado: ")
+    assert "PDF" in exchange.motivo
+    assert await Anexo.count().where(Anexo.tenant == b.tenant.id) == 0
+    with pytest.raises(sir.InvalidExchange, match="cannot accept"):
+        await sir.accept(b.tenant, exchange.id, actor="t")

@@ -33,7 +33,7 @@ async def test_publish_shows_on_the_sede_with_default_display_days(client, make_
 
 
 async def test_staff_form_publishes_and_retires(client, make_tenant, login):
-    tenant = await make_tenant(plugins=("tablon",))
+    tenant = await make_tenant(plugins=("tablon",), languages=("es", "ca"))
     await login(client, tenant, "secretario")
     headers = await csrf_headers(client)
     created = await client.post(f"/{tenant.slug}/tablon/", headers=headers,
@@ -41,13 +41,16 @@ async def test_staff_form_publishes_and_retires(client, make_tenant, login):
                                       "category": "bando"})
     assert created.status_code in (302, 303), created.text
     listing = await client.get(f"/{tenant.slug}/tablon/")
-    assert "Bando de fiestas" in listing.text
+    assert "Bando de fiestas" in listing.text and "<td>Publicado</td>" in listing.text
     anuncio = (await client.get(f"/api/v1/{tenant.slug}/tablon/anuncios/todos")).json()[0]
     retired = await client.post(f"/{tenant.slug}/tablon/{anuncio['id']}/retirar",
                                 headers=headers, data={"reason": "Error material"})
     assert retired.status_code in (302, 303)
     state = (await client.get(f"/api/v1/{tenant.slug}/tablon/anuncios/{anuncio['id']}")).json()
     assert state["state"] == "retirado" and state["retired_reason"] == "Error material"
+    for lang, words in (("es", "Retirado"), ("ca", "Retirat")):  # the state in words
+        listing = await client.get(f"/{tenant.slug}/tablon/", params={"lang": lang})
+        assert f"<td>{words}</td>" in listing.text, lang
 
 
 async def test_bad_input_gets_a_clear_error_and_saves_nothing(client, make_tenant, login):
