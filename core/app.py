@@ -38,8 +38,8 @@ from core.signing.controllers import ROUTES as SIGNING_ROUTES
 from core.tenancy.context import tenant_by_host
 from core.tenancy.rls import RequestScopeMiddleware
 from core.tenancy.services import RESERVED_SLUGS
-from core.textclean import refuse_bad_text
 from core.web import formats, i18n, labels
+from core.web.bounds import refuse_bad_input
 from core.web.csrf import SessionCSRFMiddleware
 from core.web.errors import handle_exception
 from core.web.guards import request_guard
@@ -73,7 +73,8 @@ def _openapi() -> tuple[OpenAPIConfig, Router]:
         favicon=f'<link rel="icon" type="image/png" href="{SWAGGER_STATIC}/favicon-32x32.png">')
     assets = create_static_files_router(path=SWAGGER_STATIC, directories=[swagger_ui_path],
                                         name="static-swagger", include_in_schema=False)
-    return OpenAPIConfig(title="Concejo API", version="1", render_plugins=[swagger]), assets
+    return OpenAPIConfig(title="Concejo API", version="1", path="/schema",
+                         render_plugins=[swagger]), assets
 
 
 def _plugin_dirs(kernel: Kernel, sub: str) -> list[Path]:
@@ -189,7 +190,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel | None = None
             engine=JinjaTemplateEngine.from_environment(template_environment(kernel))),
         openapi_config=openapi,
         exception_handlers={Exception: handle_exception},
-        before_request=refuse_bad_text,
+        before_request=refuse_bad_input,
         before_send=[remember_language],
         middleware=[ForwardedMiddleware, RequestScopeMiddleware,
                     DefineMiddleware(SessionCSRFMiddleware, config=CSRFConfig(

@@ -81,7 +81,7 @@ def _errors(value: Any, annotation: Any, root: _Root, path: str,
     """Every wrong value under ``path`` (msgspec stops at the first): a struct given as a
     mapping is checked field by field and a list item by item; what is wrong with the
     whole (its length, a ``__post_init__`` rule) is said when its parts are right."""
-    core, found = _core(annotation), []
+    core, found = core_type(annotation), []
     if isinstance(core, type) and issubclass(core, msgspec.Struct) and isinstance(value, dict):
         fields = msgspec.structs.fields(core)
         for field in fields:
@@ -113,7 +113,7 @@ def _check(value: Any, annotation: Any, root: _Root, path: str) -> list[FieldErr
     return []
 
 
-def _core(annotation: Any) -> Any:
+def core_type(annotation: Any) -> Any:
     """The type under ``Annotated`` and ``| None``."""
     while True:
         if get_origin(annotation) is Annotated:

@@ -7,8 +7,9 @@ cannot carry) are refused with a 422 naming the field:
 - ``bad_text_path`` finds the first string holding one in a decoded value (dicts, lists,
   strings) and returns its path (``.interesados[0].name``); ``core.errors.convert_input``
   (every form and query conversion) calls it;
-- ``refuse_bad_text`` is the app's ``before_request`` hook: it checks the query string,
-  the path parameters and JSON or url-encoded bodies before any handler runs.
+- ``refuse_bad_text`` runs in the app's ``before_request`` hook
+  (:func:`core.web.bounds.refuse_bad_input`): it checks the query string, the path
+  parameters and JSON or url-encoded bodies (``body_values``) before any handler runs.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ def message(field: str) -> str:
     return f"Datos no válidos: {saying(field)}"
 
 
-async def _body_values(request: Request) -> Any:
+async def body_values(request: Request) -> Any:
+    """The decoded JSON or url-encoded body (None for others and for malformed JSON)."""
     content_type = request.content_type[0]
     if content_type == "application/json":
         try:
@@ -71,16 +73,14 @@ async def _body_values(request: Request) -> Any:
     return None
 
 
-async def refuse_bad_text(request: Request) -> None:
-    """``before_request``: ``InvalidInput`` (422) naming the first parameter or field that
-    holds a refused character."""
+def refuse_bad_text(request: Request, body: Any) -> None:
+    """``InvalidInput`` (422) naming the first parameter or field (of the decoded
+    ``body``) that holds a refused character."""
     from core.errors import InvalidInput
 
     query = {key: values[0] if len(values) == 1 else values
              for key, values in request.query_params.dict().items()}
-    sources = (query, dict(request.path_params),
-               await _body_values(request))
-    for values in sources:
+    for values in (query, dict(request.path_params), body):
         path = bad_text_path(values)
         if path is not None:
             raise InvalidInput(message(path.lstrip(".")))

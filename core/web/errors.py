@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -36,10 +37,22 @@ def handle_exception(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _validation_errors(exc: ValidationException) -> Any:
+    """Litestar's errors of a refused request, without the ones it makes up: once the
+    OpenAPI document was built, a body that fails to convert also lists each path
+    parameter the handler does not take, its message the ``KeyError`` of its name
+    (``{"message": "'tenant_slug'", "key": "tenant_slug", "source": "path"}``)."""
+    if not isinstance(exc.extra, list):
+        return exc.extra
+    return [item for item in exc.extra if not (
+        isinstance(item, dict) and item.get("message") == repr(item.get("key")))]
+
+
 def _answer(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         status, detail = exc.status_code, exc.detail
-        extra = {"errors": exc.extra} if isinstance(exc, ValidationException) and exc.extra else {}
+        errors = _validation_errors(exc) if isinstance(exc, ValidationException) else []
+        extra = {"errors": errors} if errors else {}
     elif isinstance(exc, NotFoundError):
         status, detail, extra = 404, "Not found", {}
     elif isinstance(exc, DomainError):  # 422 unless it says otherwise (413, 415…)

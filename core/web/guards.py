@@ -41,7 +41,8 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
     # Console routes have no tenant in the path: roles come from the operator's own tenant.
     auth_tenant = tenant or await operator_tenant()
     rls.enter(auth_tenant.id if auth_tenant else None)  # the rest of the request works here
-    actors = await gather_hook(hooks.authenticate(request=connection, tenant=auth_tenant))
+    actors = [] if _is_documentation(connection) else await gather_hook(
+        hooks.authenticate(request=connection, tenant=auth_tenant))
     connection.state.actor = next((a for a in actors if a is not None), ANONYMOUS)
     audit.bind(ip=connection.client.host if connection.client else "",
                on_behalf_of=connection.state.actor.on_behalf_of)
@@ -57,6 +58,14 @@ async def request_guard(connection: ASGIConnection, handler: BaseRouteHandler) -
         target = handler.opt.get("target")
         await require(connection.state.actor, permission, tenant,
                       target=target.format(**connection.path_params) if target else None)
+
+
+def _is_documentation(connection: ASGIConnection) -> bool:
+    """The OpenAPI document and its viewers (``/schema…``): public, and read by API clients
+    that send their bearer token with every request, so no credential is looked at."""
+    config, path = connection.app.openapi_config, connection.scope["path"]
+    return bool(config and config.path) and (path == config.path
+                                             or path.startswith(f"{config.path}/"))
 
 
 async def require(actor: Actor, permission: str, tenant: TenantContext | None,
