@@ -46,15 +46,20 @@ def _scan(tmp_path: Path, name: str) -> Path:
     return path
 
 
-async def test_a_refused_instancia_focuses_the_summary_and_names_each_field(
-        browser_context, live_server, make_tenant, tmp_path):
-    tenant = await _registro_entity(make_tenant)
+async def _citizen_page(browser_context, live_server: str, tenant, name: str):
+    """A page of a browser whose citizen (NIF 12345678Z) came back from Cl@ve."""
     token = await open_citizen_session(ExternalIdentity(
-        provider="clave", audience="citizen", nif="12345678Z", name="María José Ruiz Gil"),
+        provider="clave", audience="citizen", nif="12345678Z", name=name),
         "127.0.0.1", tenant.id)
     context = await browser_context()
     await context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server}])
-    page = await context.new_page()
+    return await context.new_page()
+
+
+async def test_a_refused_instancia_focuses_the_summary_and_names_each_field(
+        browser_context, live_server, make_tenant, tmp_path):
+    tenant = await _registro_entity(make_tenant)
+    page = await _citizen_page(browser_context, live_server, tenant, "María José Ruiz Gil")
     await page.goto(f"{live_server}/sede/{tenant.slug}/registro/instancia")
     await check_accessibility(page, "instancia-general")
     for field in SUS_DATOS:  # each label right above its own input, left-aligned with it
@@ -97,12 +102,7 @@ async def test_a_refused_solicitud_of_a_procedure_keeps_what_was_typed(
         browser_context, live_server, make_tenant, tmp_path):
     tenant = await _registro_entity(make_tenant, ("registro", "expedientes"))
     licencia = await add_licencia(tenant)
-    token = await open_citizen_session(ExternalIdentity(
-        provider="clave", audience="citizen", nif="12345678Z", name="Ana Pérez Gil"),
-        "127.0.0.1", tenant.id)
-    context = await browser_context()
-    await context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": live_server}])
-    page = await context.new_page()
+    page = await _citizen_page(browser_context, live_server, tenant, "Ana Pérez Gil")
     await page.goto(f"{live_server}/sede/{tenant.slug}/expedientes/{licencia.id}/solicitud")
     await check_accessibility(page, "solicitud-procedimiento")
     await page.get_by_label("Primer apellido").fill(" ")
